@@ -1,0 +1,107 @@
+/**
+ * The one IndexedDB database of the device (Dexie). Schema versions are append-only: never edit a version that
+ * has shipped; add the next one with an upgrade function (tests/client/db/upgrade.test.ts upgrades a v1 fixture).
+ *
+ * Tables
+ * - hamlets, households, people, visits: the synced records (+ local-only fields, see the Local* types).
+ * - summaries: per household, the derived progress (a cache of src/shared/progress.ts, rebuildable from visits).
+ * - hamletTotals: per hamlet, running sums of the summaries, so the overview never rescans households.
+ * - outbox: one entry per record with unsynced local changes, drained by the sync engine.
+ * - meta: device id, sync cursor, settings.
+ */
+import { Dexie, type Table } from 'dexie';
+import type { Hamlet, Household, Person, Visit } from '../../shared/records.ts';
+import type { AreaTotals, HouseholdSummary } from '../../shared/progress.ts';
+import { rebuildAllProjections } from './projections.ts';
+
+export type LocalHamlet = Hamlet;
+export type LocalHousehold = Household & { searchText: string };
+export type LocalPerson = Person;
+export type LocalVisit = Visit & {
+  /** Server sequence number once the server has stored this visit: the "sent" receipt. */
+  receipt: number | null;
+};
+
+export interface SummaryRow extends HouseholdSummary {
+  householdId: string;
+  hamletId: string;
+}
+
+export interface HamletTotalsRow extends AreaTotals {
+  hamletId: string;
+}
+
+export type OutboxEntity = 'hamlet' | 'household' | 'person' | 'visit';
+
+export interface OutboxEntry {
+  seq?: number;
+  /** `${entity}:${recordId}`: unique, so repeated edits of one record coalesce into one entry. */
+  key: string;
+  entity: OutboxEntity;
+  recordId: string;
+  /** Bumped on every local write, so an acknowledgement for an older snapshot does not drop a newer edit. */
+  rev: number;
+  queuedAt: string;
+  attempts: number;
+  lastError: string | null;
+}
+
+export interface MetaRow {
+  key: string;
+  value: unknown;
+}
+
+export const DB_NAME = 'tung-nha';
+
+export class TungNhaDb extends Dexie {
+  hamlets!: Table<LocalHamlet, string>;
+  households!: Table<LocalHousehold, string>;
+  people!: Table<LocalPerson, string>;
+  visits!: Table<LocalVisit, string>;
+  summaries!: Table<SummaryRow, string>;
+  hamletTotals!: Table<HamletTotalsRow, string>;
+  outbox!: Table<OutboxEntry, number>;
+  meta!: Table<MetaRow, string>;
+
+  constructor(name: string = DB_NAME) {
+    super(name);
+    // v1 (first field build): the records, the outbox and meta.
+    this.version(1).stores({
+      hamlets: 'id, communeCode',
+      households: 'id, hamletId, communeCode',
+      people: 'id, householdId',
+      visits: 'id, householdId, corrects',
+      outbox: '++seq, &key',
+      meta: 'key',
+    });
+    // v2: precomputed search text and progress projections, so search and the hamlet overview stay fast at
+    // tens of thousands of records. The upgrade derives them from the v1 records; nothing is dropped.
+    this.version(2)
+      .stores({
+        hamlets: 'id, communeCode',
+        households: 'id, hamletId, communeCode',
+        people: 'id, householdId',
+        visits: 'id, householdId, corrects',
+        summaries: 'householdId, hamletId, [hamletId+followUpOn]',
+        hamletTotals: 'hamletId',
+        outbox: '++seq, &key',
+        meta: 'key',
+      })
+      .upgrade(async (tx) => {
+        await rebuildAllProjections(tx);
+      });
+  }
+}
+
+let instance: TungNhaDb | undefined;
+
+/** The app's database. Tests and benchmarks may open their own with `new TungNhaDb(name)`. */
+export function getDb(): TungNhaDb {
+  instance ??= new TungNhaDb();
+  return instance;
+}
+
+/** For tests: make `getDb()` return this database. */
+export function setDbForTesting(db: TungNhaDb): void {
+  instance = db;
+}

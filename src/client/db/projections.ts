@@ -1,0 +1,145 @@
+/**
+ * Derived, local-only data kept beside the records: each household's folded search text, each household's progress
+ * summary, and each hamlet's running totals. Updated inside the same transaction as the write that changes them,
+ * by delta (old summary out, new summary in), so no screen ever rescans a hamlet to show its numbers.
+ * Everything here can be rebuilt from the records (`rebuildAllProjections`), which the schema upgrade does.
+ */
+import type { Table, Transaction } from 'dexie';
+import { buildSearchText } from '../../shared/text-fold.ts';
+import { applySummary, emptyTotals, summarizeHousehold } from '../../shared/progress.ts';
+import type {
+  HamletTotalsRow,
+  LocalHousehold,
+  LocalPerson,
+  LocalVisit,
+  SummaryRow,
+} from './database.ts';
+
+/** Table access that works both in a normal transaction (db.table) and in a version upgrade (tx.table). */
+export interface TableSource {
+  table(name: string): Table;
+}
+
+function tables(src: TableSource) {
+  return {
+    households: src.table('households') as Table<LocalHousehold, string>,
+    people: src.table('people') as Table<LocalPerson, string>,
+    visits: src.table('visits') as Table<LocalVisit, string>,
+    summaries: src.table('summaries') as Table<SummaryRow, string>,
+    hamletTotals: src.table('hamletTotals') as Table<HamletTotalsRow, string>,
+  };
+}
+
+export function householdSearchText(
+  household: Pick<LocalHousehold, 'headName' | 'address' | 'phone'>,
+  people: ReadonlyArray<Pick<LocalPerson, 'fullName' | 'deleted'>>,
+): string {
+  return buildSearchText([
+    household.headName,
+    ...people.filter((p) => !p.deleted).map((p) => p.fullName),
+    household.address,
+    household.phone,
+  ]);
+}
+
+/**
+ * Recomputes one household's search text, summary and its hamlet's totals. Call inside a rw transaction over
+ * households, people, visits, summaries and hamletTotals, after writing the household's records.
+ */
+export async function refreshHousehold(src: TableSource, householdId: string): Promise<void> {
+  const t = tables(src);
+  const [household, people, visits, oldSummary] = await Promise.all([
+    t.households.get(householdId),
+    t.people.where('householdId').equals(householdId).toArray(),
+    t.visits.where('householdId').equals(householdId).toArray(),
+    t.summaries.get(householdId),
+  ]);
+
+  const deltas = new Map<string, HamletTotalsRow>();
+  const delta = (hamletId: string) => {
+    let d = deltas.get(hamletId);
+    if (!d) deltas.set(hamletId, (d = { hamletId, ...emptyTotals() }));
+    return d;
+  };
+  if (oldSummary) applySummary(delta(oldSummary.hamletId), oldSummary, -1);
+
+  if (household && !household.deleted) {
+    const searchText = householdSearchText(household, people);
+    if (searchText !== household.searchText) await t.households.update(householdId, { searchText });
+    const living = people.filter((p) => !p.deleted).map((p) => p.id);
+    const summary: SummaryRow = {
+      householdId,
+      hamletId: household.hamletId,
+      ...summarizeHousehold(living, visits),
+    };
+    await t.summaries.put(summary);
+    applySummary(delta(household.hamletId), summary, 1);
+  } else if (oldSummary) {
+    await t.summaries.delete(householdId);
+  }
+
+  for (const d of deltas.values()) {
+    const current = (await t.hamletTotals.get(d.hamletId)) ?? { hamletId: d.hamletId, ...emptyTotals() };
+    addTotals(current, d);
+    await t.hamletTotals.put(current);
+  }
+}
+
+function addTotals(into: HamletTotalsRow, d: HamletTotalsRow): void {
+  into.households += d.households;
+  into.visited += d.visited;
+  into.atTarget += d.atTarget;
+  into.people += d.people;
+  for (const k of Object.keys(into.proficient) as (keyof typeof into.proficient)[]) {
+    into.proficient[k] += d.proficient[k];
+    into.guided[k] += d.guided[k];
+  }
+}
+
+/** Rebuilds every projection from the records: used by the v2 upgrade and by backup import. */
+export async function rebuildAllProjections(src: TableSource | Transaction): Promise<void> {
+  const t = tables(src);
+  await t.summaries.clear();
+  await t.hamletTotals.clear();
+  const [households, people, visits] = await Promise.all([
+    t.households.toArray(),
+    t.people.toArray(),
+    t.visits.toArray(),
+  ]);
+  const peopleBy = groupBy(people, (p) => p.householdId);
+  const visitsBy = groupBy(visits, (v) => v.householdId);
+  const totals = new Map<string, HamletTotalsRow>();
+  const summaries: SummaryRow[] = [];
+  const updated: LocalHousehold[] = [];
+  for (const h of households) {
+    const members = peopleBy.get(h.id) ?? [];
+    updated.push({ ...h, searchText: householdSearchText(h, members) });
+    if (h.deleted) continue;
+    const summary: SummaryRow = {
+      householdId: h.id,
+      hamletId: h.hamletId,
+      ...summarizeHousehold(
+        members.filter((p) => !p.deleted).map((p) => p.id),
+        visitsBy.get(h.id) ?? [],
+      ),
+    };
+    summaries.push(summary);
+    let total = totals.get(h.hamletId);
+    if (!total) totals.set(h.hamletId, (total = { hamletId: h.hamletId, ...emptyTotals() }));
+    applySummary(total, summary, 1);
+  }
+  await t.households.bulkPut(updated);
+  await t.summaries.bulkPut(summaries);
+  await t.hamletTotals.bulkPut([...totals.values()]);
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = map.get(k);
+    if (list) list.push(item);
+    else map.set(k, [item]);
+  }
+  return map;
+}

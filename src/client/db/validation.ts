@@ -1,0 +1,39 @@
+/**
+ * Turns a zod result into what a form needs: the value, or field name → validation message key
+ * (locales/<lang>/validation.json).
+ */
+import type * as z from 'zod/mini';
+
+export type FieldErrors = Record<string, string>;
+
+export type Validated<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
+
+export function validate<S extends z.ZodMiniType>(schema: S, input: unknown): Validated<z.output<S>> {
+  const r = schema.safeParse(input);
+  if (r.success) return { ok: true, value: r.data };
+  const errors: FieldErrors = {};
+  for (const issue of r.error.issues) {
+    const path = issue.path.map(String).join('.') || '_';
+    errors[path] ??= KNOWN_KEYS.has(issue.message) ? issue.message : 'invalid';
+  }
+  return { ok: false, errors };
+}
+
+const KNOWN_KEYS = new Set([
+  'required', 'tooLong', 'invalidCharacters', 'phoneInvalid', 'birthYear', 'invalidDate', 'invalidArea',
+  'invalidId', 'batchTooLarge',
+]);
+
+/** Raised by a repository when input does not validate; carries the field errors for the form. */
+export class ValidationError extends Error {
+  constructor(readonly errors: FieldErrors) {
+    super('validation failed');
+    this.name = 'ValidationError';
+  }
+}
+
+export function parseOrThrow<S extends z.ZodMiniType>(schema: S, input: unknown): z.output<S> {
+  const r = validate(schema, input);
+  if (!r.ok) throw new ValidationError(r.errors);
+  return r.value;
+}

@@ -1,0 +1,80 @@
+/**
+ * Coaching visits: append-only events. Logging a visit writes the event, its outbox entry and the household's
+ * refreshed progress in one transaction. A correction is a new event pointing at the original (`corrects`);
+ * nothing already logged is ever edited, so a visit sent from one phone can never be changed under another.
+ */
+import { uuidv7 } from '../../shared/ids.ts';
+import { visitSchema, type OutcomeEntry } from '../../shared/records.ts';
+import { effectiveVisits, type EffectiveVisit } from '../../shared/progress.ts';
+import { getDb, type LocalVisit } from './database.ts';
+import { enqueue } from './outbox.ts';
+import { refreshHousehold } from './projections.ts';
+import { parseOrThrow, ValidationError } from './validation.ts';
+
+export interface VisitDraft {
+  householdId: string;
+  /** ISO date-time of the visit; defaults to now. */
+  visitedAt?: string;
+  outcomes: OutcomeEntry[];
+  notes: string;
+  followUpOn: string | null;
+}
+
+const TABLES = ['households', 'people', 'visits', 'summaries', 'hamletTotals', 'outbox'] as const;
+
+async function writeVisit(draft: VisitDraft, authorId: string, corrects: string | null): Promise<LocalVisit> {
+  if (draft.outcomes.length === 0 && draft.notes.trim() === '' && corrects === null) {
+    throw new ValidationError({ outcomes: 'visitEmpty' });
+  }
+  const db = getDb();
+  return db.transaction('rw', [...TABLES], async () => {
+    const household = await db.households.get(draft.householdId);
+    if (!household || household.deleted) throw new ValidationError({ _: 'notFound' });
+    const memberIds = new Set(
+      (await db.people.where('householdId').equals(household.id).toArray()).map((p) => p.id),
+    );
+    if (draft.outcomes.some((o) => !memberIds.has(o.personId))) throw new ValidationError({ outcomes: 'invalid' });
+    const now = new Date().toISOString();
+    const visit: LocalVisit = {
+      ...parseOrThrow(visitSchema, {
+        id: uuidv7(),
+        householdId: household.id,
+        hamletId: household.hamletId,
+        provinceCode: household.provinceCode,
+        communeCode: household.communeCode,
+        visitedAt: draft.visitedAt ?? now,
+        recordedAt: now,
+        corrects,
+        outcomes: draft.outcomes,
+        notes: draft.notes,
+        followUpOn: draft.followUpOn,
+        authorId,
+      }),
+      receipt: null,
+    };
+    await db.visits.add(visit);
+    await enqueue('visit', visit.id);
+    await refreshHousehold(db, household.id);
+    return visit;
+  });
+}
+
+export function logVisit(draft: VisitDraft, authorId: string): Promise<LocalVisit> {
+  return writeVisit(draft, authorId, null);
+}
+
+/**
+ * Records a correction of a visit: the draft replaces the visit's whole content (outcomes, notes, follow-up, date).
+ * `visitId` may be the original or one of its corrections; the new event always points at the original.
+ */
+export async function correctVisit(visitId: string, draft: VisitDraft, authorId: string): Promise<LocalVisit> {
+  const target = await getDb().visits.get(visitId);
+  if (!target) throw new ValidationError({ _: 'notFound' });
+  return writeVisit({ ...draft, householdId: target.householdId }, authorId, target.corrects ?? target.id);
+}
+
+/** The household's visits with corrections folded in, newest first. */
+export async function listHouseholdVisits(householdId: string): Promise<EffectiveVisit<LocalVisit>[]> {
+  const events = await getDb().visits.where('householdId').equals(householdId).toArray();
+  return effectiveVisits(events);
+}
