@@ -25,8 +25,14 @@ export interface EffectiveVisit<V extends VisitEvent = VisitEvent> {
   corrections: number;
 }
 
+/** Times may carry any offset ("…+07:00" or "…Z"), so they are compared as instants, not as text. */
+const instant = (iso: string): number => Date.parse(iso);
+
 function later(a: VisitEvent, b: VisitEvent): boolean {
-  return a.recordedAt > b.recordedAt || (a.recordedAt === b.recordedAt && a.id > b.id);
+  // A correction is made after its original was seen, whatever the two devices' clocks said.
+  if ((a.corrects === null) !== (b.corrects === null)) return a.corrects !== null;
+  const d = instant(a.recordedAt) - instant(b.recordedAt);
+  return d > 0 || (d === 0 && a.id > b.id);
 }
 
 /** Collapses corrections onto their original visit; newest visit first. */
@@ -42,10 +48,9 @@ export function effectiveVisits<V extends VisitEvent>(events: readonly V[]): Eff
       if (later(e, seen.current)) seen.current = e;
     }
   }
-  return [...byRoot.values()].sort((a, b) =>
-    a.current.visitedAt === b.current.visitedAt
-      ? b.rootId.localeCompare(a.rootId)
-      : b.current.visitedAt.localeCompare(a.current.visitedAt),
+  return [...byRoot.values()].sort(
+    (a, b) =>
+      instant(b.current.visitedAt) - instant(a.current.visitedAt) || b.rootId.localeCompare(a.rootId),
   );
 }
 

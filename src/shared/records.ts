@@ -35,7 +35,8 @@ const version = () => z.int().check(z.minimum(0));
 function hasControlCharacter(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c < 0x20 || c === 0x7f) return true;
+    // C0 controls, DEL and the C1 controls (U+0080–U+009F): all of Unicode's Cc category.
+    if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) return true;
   }
   return false;
 }

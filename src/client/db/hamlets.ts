@@ -4,7 +4,7 @@
  */
 import { uuidv7 } from '../../shared/ids.ts';
 import { hamletInputSchema, hamletSchema, type HamletInput } from '../../shared/records.ts';
-import { cleanName, foldText, viCollator } from '../../shared/text-fold.ts';
+import { cleanName, viCollator } from '../../shared/text-fold.ts';
 import { getDb, type LocalHamlet } from './database.ts';
 import { enqueue } from './outbox.ts';
 import { parseOrThrow, ValidationError } from './validation.ts';
@@ -20,10 +20,24 @@ export async function getHamlet(id: string): Promise<LocalHamlet | undefined> {
   return h && !h.deleted ? h : undefined;
 }
 
+/**
+ * Two hamlets of a commune may not share a name, ignoring case and spacing. Tone marks count: "Thôn Hòa" and
+ * "Thôn Hoa" can be two real places. The old/new tone-mark position ("Hoà"/"Hòa") is the same name, so the
+ * comparison uses canonical NFC after mapping the old-style positions.
+ */
+function nameKey(name: string): string {
+  return cleanName(name)
+    .toLocaleLowerCase('vi')
+    .normalize('NFD')
+    .replace(/o([\u0300\u0301\u0303\u0309\u0323])([ae])/gu, 'o$2$1')
+    .replace(/u([\u0300\u0301\u0303\u0309\u0323])y/gu, 'uy$1')
+    .normalize('NFC');
+}
+
 async function assertUniqueName(communeCode: string, name: string, exceptId?: string): Promise<void> {
-  const folded = foldText(name);
+  const key = nameKey(name);
   const existing = await getDb().hamlets.where('communeCode').equals(communeCode).toArray();
-  if (existing.some((h) => !h.deleted && h.id !== exceptId && foldText(h.name) === folded)) {
+  if (existing.some((h) => !h.deleted && h.id !== exceptId && nameKey(h.name) === key)) {
     throw new ValidationError({ name: 'duplicateHamlet' });
   }
 }

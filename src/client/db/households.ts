@@ -43,7 +43,9 @@ export async function createHousehold(
   const errors: FieldErrors = {};
   const values = householdInputSchema.safeParse(input);
   if (!values.success) {
-    for (const issue of values.error.issues) errors[issue.path.map(String).join('.')] ??= issue.message;
+    for (const issue of values.error.issues) {
+      errors[issue.path.map(String).join('.')] ??= issue.message === 'Invalid input' ? 'invalid' : issue.message;
+    }
   }
   const parsed = members.map((m, i) => parsePerson(m, i, errors));
   const people = parsed.filter((p): p is PersonInput => p !== null);

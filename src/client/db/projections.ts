@@ -63,9 +63,12 @@ export async function refreshHousehold(src: TableSource, householdId: string): P
   };
   if (oldSummary) applySummary(delta(oldSummary.hamletId), oldSummary, -1);
 
-  if (household && !household.deleted) {
+  if (household) {
+    // Kept on tombstones too, so the stored text always equals what rebuildAllProjections would write.
     const searchText = householdSearchText(household, people);
     if (searchText !== household.searchText) await t.households.update(householdId, { searchText });
+  }
+  if (household && !household.deleted) {
     const living = people.filter((p) => !p.deleted).map((p) => p.id);
     const summary: SummaryRow = {
       householdId,
