@@ -24,6 +24,8 @@ export function createAppRouter() {
         { path: p.newVisit, lazy: async () => ({ Component: (await import('../features/visits/visit-form-page.tsx')).NewVisitPage }) },
         { path: p.correctVisit, lazy: async () => ({ Component: (await import('../features/visits/visit-form-page.tsx')).CorrectVisitPage }) },
         { path: p.settings, lazy: async () => ({ Component: (await import('../features/settings/settings-page.tsx')).SettingsPage }) },
+        { path: p.login, lazy: async () => ({ Component: (await import('../features/auth/login-page.tsx')).LoginPage }) },
+        { path: p.sync, lazy: async () => ({ Component: (await import('../features/sync-status/sync-page.tsx')).SyncPage }) },
         { path: '*', lazy: async () => ({ Component: (await import('./not-found.tsx')).NotFound }) },
       ],
     },

@@ -13,6 +13,8 @@ export const routes = {
   newVisit: (householdId: string) => `/ho/${householdId}/tham-moi`,
   correctVisit: (householdId: string, visitId: string) => `/ho/${householdId}/tham/${visitId}/sua`,
   settings: () => '/cai-dat',
+  login: () => '/dang-nhap',
+  sync: () => '/dong-bo',
 } as const;
 
 /** Route patterns for the router, derived from the builders so the two cannot disagree. */
@@ -28,4 +30,6 @@ export const routePatterns = {
   newVisit: routes.newVisit(':householdId'),
   correctVisit: routes.correctVisit(':householdId', ':visitId'),
   settings: routes.settings(),
+  login: routes.login(),
+  sync: routes.sync(),
 } as const;

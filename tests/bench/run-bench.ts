@@ -1,0 +1,17 @@
+/**
+ * `npm run bench`: every benchmark, printing figures (medians over repeated runs, ratios against a baseline
+ * measured in the same run). Benchmarks never fail on speed; they exit non-zero only if they could not run.
+ * Pick some with `npm run bench -- field-app`.
+ */
+import { runFieldAppBench } from './field-app.ts';
+
+const benches: Record<string, () => Promise<void>> = {
+  'field-app': runFieldAppBench,
+};
+
+const wanted = process.argv.slice(2);
+for (const [name, run] of Object.entries(benches)) {
+  if (wanted.length && !wanted.includes(name)) continue;
+  console.log(`\n=== ${name} ===`);
+  await run();
+}
