@@ -6,12 +6,14 @@ import { createBrowserRouter } from 'react-router';
 import { routePatterns as p } from './routes.ts';
 import { AppLayout } from './layout.tsx';
 import { RouteError } from './route-error.tsx';
+import { LoadingScreen } from './loading-screen.tsx';
 
 export function createAppRouter() {
   return createBrowserRouter([
     {
       element: <AppLayout />,
       errorElement: <RouteError />,
+      hydrateFallbackElement: <LoadingScreen />,
       children: [
         { path: p.home, lazy: async () => ({ Component: (await import('./home.tsx')).HomeRedirect }) },
         { path: p.area, lazy: async () => ({ Component: (await import('../features/area/area-page.tsx')).AreaPage }) },

@@ -1,0 +1,104 @@
+/**
+ * The app shell around every screen: the update, low-space and offline banners, the screen itself, and the bottom
+ * navigation. It also hands Settings the storage figures it reads for the banner, so features need not import
+ * each other.
+ */
+import { useEffect, useMemo } from 'react';
+import { Link, matchPath, Outlet, useLocation } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import { useLiveQuery } from 'dexie-react-hooks';
+import { getWorkingArea } from '../db/meta.ts';
+import { OfflineIndicator } from '../features/pwa/offline-indicator.tsx';
+import { StorageWarning } from '../features/pwa/storage-warning.tsx';
+import { UpdateBanner } from '../features/pwa/update-banner.tsx';
+import { useServiceWorker } from '../features/pwa/use-service-worker.ts';
+import { useStorageStatus } from '../features/pwa/use-storage-status.ts';
+import { applyStoredDisplayPreferences } from '../features/settings/display-preferences.ts';
+import { BACKUP_SECTION_ID } from '../features/settings/settings-anchors.ts';
+import { StorageStatusContext } from '../features/settings/storage-status-context.ts';
+import { SyncNavLink } from '../features/sync-status/sync-badge.tsx';
+import { startSyncEngine } from '../sync/scheduler.ts';
+import { routePatterns, routes } from './routes.ts';
+
+// Large text / high contrast before the first screen renders.
+applyStoredDisplayPreferences();
+
+type Tab = 'households' | 'overview' | 'hamlets' | 'sync' | 'settings';
+
+const TAB_PATTERNS: Record<Tab, string[]> = {
+  households: [
+    routePatterns.households, routePatterns.newHousehold, routePatterns.household, routePatterns.editHousehold,
+    routePatterns.newVisit, routePatterns.correctVisit,
+  ],
+  overview: [routePatterns.overview],
+  hamlets: [routePatterns.hamlets, routePatterns.area],
+  sync: [routePatterns.sync, routePatterns.login],
+  settings: [routePatterns.settings],
+};
+
+function activeTab(pathname: string): Tab | null {
+  for (const [tab, patterns] of Object.entries(TAB_PATTERNS) as [Tab, string[]][]) {
+    if (patterns.some((pattern) => matchPath(pattern, pathname))) return tab;
+  }
+  return null;
+}
+
+export function AppLayout() {
+  const { t } = useTranslation('common');
+  const { pathname } = useLocation();
+  const working = useLiveQuery(getWorkingArea, []);
+  const { updateWaiting, applyUpdate } = useServiceWorker();
+  const storage = useStorageStatus();
+  const hamletId = working?.hamletId ?? null;
+  const current = activeTab(pathname);
+
+  // The sync engine runs for the app's lifetime; it does nothing until someone logs in. Returns its stop function.
+  useEffect(() => startSyncEngine(), []);
+
+  const tabs: { tab: Exclude<Tab, 'sync'>; to: string; label: string; icon: string }[] = [
+    { tab: 'households', to: hamletId ? routes.households(hamletId) : routes.hamlets(), label: t('nav.households'), icon: '⌂' },
+    { tab: 'overview', to: hamletId ? routes.overview(hamletId) : routes.hamlets(), label: t('nav.overview'), icon: '▦' },
+    { tab: 'hamlets', to: routes.hamlets(), label: t('nav.hamlets'), icon: '☰' },
+    { tab: 'settings', to: routes.settings(), label: t('nav.settings'), icon: '⚙' },
+  ];
+
+  const settingsStorage = useMemo(
+    () => ({
+      persisted: storage.persisted,
+      estimate: storage.estimate,
+      unsynced: storage.unsynced,
+      askPersistence: storage.askPersistence,
+    }),
+    [storage.persisted, storage.estimate, storage.unsynced, storage.askPersistence],
+  );
+
+  return (
+      <StorageStatusContext value={settingsStorage}>
+        <OfflineIndicator />
+        {(updateWaiting || storage.needsBackup) && (
+          <div className="banners">
+            {updateWaiting && <UpdateBanner onApply={applyUpdate} />}
+            {storage.needsBackup && (
+              <StorageWarning unsynced={storage.unsynced} backupHref={`${routes.settings()}#${BACKUP_SECTION_ID}`} />
+            )}
+          </div>
+        )}
+        <Outlet />
+        <nav className="app-nav" aria-label={t('nav.label')}>
+          {tabs.slice(0, 3).map(({ tab, to, label, icon }) => (
+            <Link key={tab} to={to} aria-current={current === tab ? 'page' : undefined}>
+              <span aria-hidden="true" className="nav-icon">{icon}</span>
+              <span>{label}</span>
+            </Link>
+          ))}
+          <SyncNavLink current={current === 'sync'} />
+          {tabs.slice(3).map(({ tab, to, label, icon }) => (
+            <Link key={tab} to={to} aria-current={current === tab ? 'page' : undefined}>
+              <span aria-hidden="true" className="nav-icon">{icon}</span>
+              <span>{label}</span>
+            </Link>
+          ))}
+        </nav>
+      </StorageStatusContext>
+  );
+}
