@@ -38,6 +38,12 @@ describe('import boundaries', () => {
       .toContain('import-x/no-restricted-paths');
   });
 
+  it('lets a feature link through app/routes.ts but import nothing else from the app layer', async () => {
+    expect(await ruleIds('src/client/features/visits/probe.ts', "import { routes } from '../../app/routes.ts';\nexport const y = routes;\n")).toEqual([]);
+    expect(await ruleIds('src/client/features/visits/probe.ts', "import { AppLayout } from '../../app/layout.tsx';\nexport const y = AppLayout;\n"))
+      .toContain('import-x/no-restricted-paths');
+  });
+
   it('lets a feature use db, lib and ui', async () => {
     expect(
       await ruleIds(
