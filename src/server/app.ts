@@ -1,0 +1,98 @@
+/**
+ * Builds the Fastify app: security headers, body limits, gzip bodies, Problem errors, the API routes and the built
+ * PWA. It never listens (main.ts does); tests drive it with `inject`.
+ */
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import type { Database } from './db/client.ts';
+import { installProblemHandler } from './plugins/problems.ts';
+import { installZodValidation } from './plugins/zod-validation.ts';
+import { installGzipBodies } from './plugins/gzip-body.ts';
+import { installStaticFiles } from './plugins/static-files.ts';
+import { healthRoutes } from './routes/health.ts';
+import { authRoutes } from './routes/auth.ts';
+import { syncRoutes } from './routes/sync.ts';
+import { makeAuthenticate } from './auth/authenticate.ts';
+import { createPhoneLimiter } from './auth/phone-limiter.ts';
+import { ProblemError } from './problem-error.ts';
+import { installOpenApi } from './plugins/openapi.ts';
+import { APP_VERSION } from './version.ts';
+
+/** Ordinary JSON requests; the push route raises its own limit. */
+export const BODY_LIMIT = 1024 * 1024;
+
+export interface AppOptions {
+  database: Database;
+  /** The built PWA (dist/); null or a directory without index.html → API only. */
+  distDir?: string | null;
+  logger?: FastifyServerOptions['logger'];
+  version?: string;
+  /** Behind a reverse proxy: take the client IP from X-Forwarded-For (rate limits key on it). */
+  trustProxy?: boolean;
+  /** Login attempts per IP per minute (default 20). */
+  loginPerIpPerMinute?: number;
+  /** Failed logins per phone before it is refused for `phoneLockMs` (default 5 per 15 minutes). */
+  loginFailuresPerPhone?: number;
+  phoneLockMs?: number;
+}
+
+export const CONTENT_SECURITY_POLICY = {
+  useDefaults: false,
+  directives: {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'", 'data:'],
+    fontSrc: ["'self'"],
+    connectSrc: ["'self'"],
+    workerSrc: ["'self'"],
+    manifestSrc: ["'self'"],
+    objectSrc: ["'none'"],
+    baseUri: ["'self'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+  },
+};
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: BODY_LIMIT,
+    trustProxy: options.trustProxy ?? false,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+
+  installProblemHandler(app);
+  installZodValidation(app);
+  installGzipBodies(app);
+  await app.register(helmet, {
+    contentSecurityPolicy: CONTENT_SECURITY_POLICY,
+    // Plain http on 127.0.0.1 / a LAN during pilots: HSTS would be ignored there and is set by the TLS proxy in
+    // production.
+    strictTransportSecurity: false,
+    crossOriginEmbedderPolicy: false,
+  });
+
+  await installOpenApi(app, options.version ?? APP_VERSION);
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: () => new ProblemError('auth.rate-limited'),
+  });
+  app.decorateRequest('authUser', null);
+  const authenticate = makeAuthenticate(options.database);
+
+  healthRoutes(app, { database: options.database, version: options.version ?? APP_VERSION });
+  authRoutes(app, {
+    database: options.database,
+    authenticate,
+    phoneLimiter: createPhoneLimiter(options.loginFailuresPerPhone ?? 5, options.phoneLockMs ?? 15 * 60_000),
+    loginPerIpPerMinute: options.loginPerIpPerMinute ?? 20,
+  });
+  syncRoutes(app, { database: options.database, authenticate });
+
+  await installStaticFiles(app, options.distDir ?? null);
+  return app;
+}

@@ -1,0 +1,33 @@
+/**
+ * `npm start` serves dist/. When dist/index.html is missing or older than any source the PWA is built from, build it
+ * first with Vite's JS API, so a fresh checkout needs only `npm install && npm start`.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const SOURCES = ['src/client', 'src/shared', 'locales', 'public', 'index.html', 'vite.config.ts'];
+
+function newestMtime(path: string): number {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
+  return newest;
+}
+
+export function clientBuildIsStale(rootDir: string): boolean {
+  const index = join(rootDir, 'dist', 'index.html');
+  if (!existsSync(index)) return true;
+  const built = statSync(index).mtimeMs;
+  return SOURCES.some((s) => newestMtime(join(rootDir, s)) > built);
+}
+
+/** Builds the PWA when needed; returns true when it built. */
+export async function ensureClientBuilt(rootDir: string, log: (line: string) => void): Promise<boolean> {
+  if (!clientBuildIsStale(rootDir)) return false;
+  log('Đang dựng ứng dụng web (vite build)… / Building the web app (vite build)…');
+  const vite = await import('vite');
+  await vite.build({ root: rootDir, logLevel: 'warn' });
+  return true;
+}

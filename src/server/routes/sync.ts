@@ -1,0 +1,107 @@
+/**
+ * Sync endpoints (contract: src/shared/sync.ts). Thin: authenticate, parse, call the service, reply.
+ *   POST /api/sync/push                      batch of changes → per-change results with receipts
+ *   GET  /api/sync/pull?after=&limit=        a page of scoped changes after the cursor (tombstones included)
+ *   GET  /api/sync/conflicts                 the caller's open conflicts
+ *   POST /api/sync/conflicts/:id/resolve     { choice: device | server | merged, record? }
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type {} from '@fastify/swagger';
+import * as z from 'zod/mini';
+import { MAX_PULL_PAGE, MAX_PUSH_BATCH, pullResponseSchema, pushResponseSchema, type PullResponse } from '../../shared/sync.ts';
+import type { PulledChange } from '../../shared/sync.ts';
+import type { Database } from '../db/client.ts';
+import { recordsRepository } from '../db/records.ts';
+import { conflictsRepository } from '../db/conflicts.ts';
+import { currentUser } from '../auth/authenticate.ts';
+import { applyPush } from '../services/sync-push.ts';
+import { resolveConflict } from '../services/conflicts.ts';
+
+/** The push body as the route validates it: the envelope; each change is parsed on its own (a bad one is rejected
+ * alone and does not block the rest of the device's outbox). The OpenAPI document shows the full pushRequestSchema. */
+export const pushEnvelopeSchema = z.strictObject({
+  deviceId: z.string().check(z.minLength(8, 'invalid'), z.maxLength(64, 'tooLong')),
+  changes: z.array(z.unknown()).check(z.minLength(1, 'required'), z.maxLength(MAX_PUSH_BATCH, 'batchTooLarge')),
+});
+
+const cursor = z.pipe(z.string().check(z.regex(/^\d{1,15}$/, 'invalid')), z.transform(Number));
+
+export const pullQuerySchema = z.strictObject({
+  after: z._default(cursor, 0),
+  limit: z._default(
+    z.pipe(cursor, z.number().check(z.minimum(1, 'invalid'), z.maximum(MAX_PULL_PAGE, 'tooLarge'))),
+    500,
+  ),
+});
+
+export const resolveBodySchema = z.strictObject({
+  choice: z.enum(['device', 'server', 'merged']),
+  record: z.optional(z.unknown()),
+});
+const conflictParamsSchema = z.strictObject({ id: z.string().check(z.regex(/^[0-9a-f-]{36}$/, 'invalidId')) });
+
+/** Push bodies: up to 500 changes of up to a few KiB each. */
+export const PUSH_BODY_LIMIT = 8 * 1024 * 1024;
+
+export function syncRoutes(
+  app: FastifyInstance,
+  opts: { database: Database; authenticate: (request: FastifyRequest) => Promise<void> },
+): void {
+  const { database, authenticate } = opts;
+
+  app.post(
+    '/api/sync/push',
+    { onRequest: authenticate, bodyLimit: PUSH_BODY_LIMIT, schema: { body: pushEnvelopeSchema, response: { 200: pushResponseSchema }, tags: ['sync'], summary: 'Push a batch of changes' } },
+    async (request) => {
+      const body = request.body as z.output<typeof pushEnvelopeSchema>;
+      const results = await applyPush(database.db, currentUser(request), body.deviceId, body.changes);
+      return { results };
+    },
+  );
+
+  app.get(
+    '/api/sync/pull',
+    { onRequest: authenticate, schema: { querystring: pullQuerySchema, response: { 200: pullResponseSchema }, tags: ['sync'], summary: 'Pull changes after a cursor' } },
+    async (request, reply): Promise<PullResponse> => {
+      const { after, limit } = request.query as z.output<typeof pullQuerySchema>;
+      const rows = await recordsRepository(database.db).page(currentUser(request).scope, after, limit);
+      const page = rows.slice(0, limit);
+      reply.header('Cache-Control', 'no-store');
+      return {
+        changes: page.map((r) => ({ seq: r.seq, entity: r.entity, record: r.data }) as unknown as PulledChange),
+        cursor: page.at(-1)?.seq ?? after,
+        hasMore: rows.length > limit,
+      };
+    },
+  );
+
+  app.get(
+    '/api/sync/conflicts',
+    { onRequest: authenticate, schema: { tags: ['sync'], summary: 'Open conflicts the caller can see' } },
+    async (request, reply) => {
+      const user = currentUser(request);
+      const rows = await conflictsRepository(database.db).listOpen(user.scope, user.role === 'volunteer' ? user.id : null);
+      reply.header('Cache-Control', 'no-store');
+      return {
+        conflicts: rows.map((c) => ({
+          id: c.id, entity: c.entity, recordId: c.recordId, problem: c.problem, baseVersion: c.baseVersion,
+          serverVersion: c.serverVersion, serverRecord: c.serverRecord, deviceRecord: c.deviceRecord,
+          createdAt: c.createdAt.toISOString(),
+        })),
+      };
+    },
+  );
+
+  app.post(
+    '/api/sync/conflicts/:id/resolve',
+    {
+      onRequest: authenticate,
+      schema: { params: conflictParamsSchema, body: resolveBodySchema, tags: ['sync'], summary: 'Resolve a conflict' },
+    },
+    async (request) => {
+      const { id } = request.params as z.output<typeof conflictParamsSchema>;
+      const body = request.body as z.output<typeof resolveBodySchema>;
+      return resolveConflict(database.db, currentUser(request), id, body.choice, body.record);
+    },
+  );
+}
