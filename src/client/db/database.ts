@@ -7,7 +7,8 @@
  * - summaries: per household, the derived progress (a cache of src/shared/progress.ts, rebuildable from visits).
  * - hamletTotals: per hamlet, running sums of the summaries, so the overview never rescans households.
  * - outbox: one entry per record with unsynced local changes, drained by the sync engine.
- * - meta: device id, sync cursor, settings.
+ * - meta: device id, sync cursor, session, sync status, settings.
+ * - conflicts (v3): sync conflicts the server holds for this person, both versions, until someone decides.
  */
 import { Dexie, type Table } from 'dexie';
 import type { Hamlet, Household, Person, Visit } from '../../shared/records.ts';
@@ -46,6 +47,21 @@ export interface OutboxEntry {
   lastError: string | null;
 }
 
+/** A sync conflict as the server reported it (GET /api/sync/conflicts), kept so the sync screen works offline. */
+export interface LocalConflict {
+  /** The server's conflict id. */
+  id: string;
+  entity: OutboxEntity;
+  recordId: string;
+  /** 'sync.stale-version' (mutable record edited from an old version) or 'sync.id-conflict' (a visit). */
+  problem: string;
+  baseVersion: number | null;
+  serverVersion: number;
+  serverRecord: Record<string, unknown>;
+  deviceRecord: Record<string, unknown>;
+  createdAt: string;
+}
+
 export interface MetaRow {
   key: string;
   value: unknown;
@@ -62,6 +78,7 @@ export class TungNhaDb extends Dexie {
   hamletTotals!: Table<HamletTotalsRow, string>;
   outbox!: Table<OutboxEntry, number>;
   meta!: Table<MetaRow, string>;
+  conflicts!: Table<LocalConflict, string>;
 
   constructor(name: string = DB_NAME) {
     super(name);
@@ -90,6 +107,18 @@ export class TungNhaDb extends Dexie {
       .upgrade(async (tx) => {
         await rebuildAllProjections(tx);
       });
+    // v3: sync conflicts waiting for a person's decision. A new table only; nothing to migrate.
+    this.version(3).stores({
+      hamlets: 'id, communeCode',
+      households: 'id, hamletId, communeCode',
+      people: 'id, householdId',
+      visits: 'id, householdId, corrects',
+      summaries: 'householdId, hamletId, [hamletId+followUpOn]',
+      hamletTotals: 'hamletId',
+      outbox: '++seq, &key, queuedAt',
+      meta: 'key',
+      conflicts: 'id, recordId',
+    });
   }
 }
 

@@ -7,6 +7,22 @@
 import type { OutboxEntity, OutboxEntry } from './database.ts';
 import { getDb } from './database.ts';
 
+/** `lastError` values that mean "the server holds a conflict for this change": not re-sent until resolved. */
+export const CONFLICT_MARKS = ['sync.stale-version', 'sync.id-conflict'] as const;
+
+export function isConflictMark(lastError: string | null): boolean {
+  return lastError !== null && (CONFLICT_MARKS as readonly string[]).includes(lastError);
+}
+
+/** A rejected change is tried this many times, then waits for the person (or a new edit) to act. */
+export const MAX_REJECTED_ATTEMPTS = 3;
+
+/** Whether the sync engine should send this entry now. */
+export function isSendable(entry: OutboxEntry): boolean {
+  if (isConflictMark(entry.lastError)) return false;
+  return entry.lastError === null || entry.attempts < MAX_REJECTED_ATTEMPTS;
+}
+
 export function outboxKey(entity: OutboxEntity, recordId: string): string {
   return `${entity}:${recordId}`;
 }
@@ -18,7 +34,9 @@ export async function enqueue(entity: OutboxEntity, recordId: string): Promise<v
   const now = new Date().toISOString();
   const existing = await db.outbox.where('key').equals(key).first();
   if (existing?.seq !== undefined) {
-    await db.outbox.update(existing.seq, { rev: existing.rev + 1, queuedAt: now });
+    // A new edit deserves a fresh try after a rejection; a conflict stays marked until a person resolves it.
+    const fresh = isConflictMark(existing.lastError) ? {} : { attempts: 0, lastError: null };
+    await db.outbox.update(existing.seq, { rev: existing.rev + 1, queuedAt: now, ...fresh });
   } else {
     await db.outbox.add({ key, entity, recordId, rev: 1, queuedAt: now, attempts: 0, lastError: null });
   }

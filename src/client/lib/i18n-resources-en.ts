@@ -8,8 +8,10 @@ import skills from '../../../locales/en/skills.json';
 import validation from '../../../locales/en/validation.json';
 import problems from '../../../locales/en/problems.json';
 import settings from '../../../locales/en/settings.json';
+import auth from '../../../locales/en/auth.json';
+import sync from '../../../locales/en/sync.json';
 import type { Resources } from './i18n-resources.ts';
 
 export const enResources: Record<keyof Resources, Record<string, unknown>> = {
-  common, area, households, visits, overview, skills, validation, problems, settings,
+  common, area, households, visits, overview, skills, validation, problems, settings, auth, sync,
 };

@@ -1,0 +1,100 @@
+/**
+ * One sync pass: PUSH the outbox (oldest first, in batches), fetch the person's open conflicts when there are any,
+ * then PULL pages after the stored cursor until the server has no more. Each step's writes are one Dexie
+ * transaction (db/push-batch.ts, db/apply-pulled.ts), so an interrupted pass leaves the device consistent and the
+ * next pass simply continues. Not logged in → nothing happens: the app works offline without an account.
+ *
+ * `runSync` wraps a pass with the status the screens show; the scheduler (scheduler.ts) decides when to run it.
+ */
+import { MAX_PUSH_BATCH } from '../../shared/sync.ts';
+import { replaceConflicts, hasConflictWork } from '../db/conflicts.ts';
+import { applyPulledPage, PulledChangeError } from '../db/apply-pulled.ts';
+import { getDeviceId } from '../db/meta.ts';
+import { applyPushResults, readPushBatch } from '../db/push-batch.ts';
+import { clearSession, getSession, getSyncCursor, updateSyncStatus } from '../db/sync-state.ts';
+import { ApiError, NeedsLoginError } from '../lib/api.ts';
+import { fetchConflicts, pull, push } from './remote.ts';
+
+export const PULL_PAGE_SIZE = 500;
+
+export interface SyncReport {
+  pushed: number;
+  conflicts: number;
+  rejected: number;
+  pulled: number;
+}
+
+export type SyncOutcome = { kind: 'signed-out' } | { kind: 'offline' } | ({ kind: 'synced' } & SyncReport);
+
+export interface SyncOptions {
+  pushBatchSize?: number;
+  pullPageSize?: number;
+}
+
+export async function syncOnce(options: SyncOptions = {}): Promise<SyncOutcome> {
+  if (!(await getSession())) return { kind: 'signed-out' };
+  const report: SyncReport = { pushed: 0, conflicts: 0, rejected: 0, pulled: 0 };
+  await pushAll(Math.min(options.pushBatchSize ?? MAX_PUSH_BATCH, MAX_PUSH_BATCH), report);
+  if (await hasConflictWork()) await replaceConflicts(await fetchConflicts());
+  await pullAll(options.pullPageSize ?? PULL_PAGE_SIZE, report);
+  return { kind: 'synced', ...report };
+}
+
+async function pushAll(batchSize: number, report: SyncReport): Promise<void> {
+  const deviceId = await getDeviceId();
+  // Each entry goes at most once per pass; an edit made during the pass waits for the next one.
+  const sent = new Set<string>();
+  for (;;) {
+    const items = await readPushBatch(batchSize, sent);
+    if (items.length === 0) return;
+    for (const item of items) sent.add(item.key);
+    const results = await push({ deviceId, changes: items.map((i) => i.change) });
+    const outcome = await applyPushResults(items, results);
+    report.pushed += outcome.acknowledged;
+    report.conflicts += outcome.conflicts;
+    report.rejected += outcome.rejected;
+  }
+}
+
+async function pullAll(pageSize: number, report: SyncReport): Promise<void> {
+  let after = await getSyncCursor();
+  for (;;) {
+    const page = await pull(after, pageSize);
+    report.pulled += await applyPulledPage(page.changes, page.cursor);
+    if (!page.hasMore || page.cursor <= after) return;
+    after = page.cursor;
+  }
+}
+
+function isOffline(): boolean {
+  return typeof navigator !== 'undefined' && navigator.onLine === false;
+}
+
+/**
+ * A pass with its status: 'running' while it works, then 'idle' with the time of success, 'needs-login' after a
+ * 401 (the token is forgotten, the outbox kept), 'offline' or 'error' with the code. Rethrows failures so the
+ * scheduler can back off; a 401 is not retried until the person logs in.
+ */
+export async function runSync(options: SyncOptions = {}): Promise<SyncOutcome> {
+  if (!(await getSession())) return { kind: 'signed-out' };
+  if (isOffline()) {
+    await updateSyncStatus({ state: 'offline' });
+    return { kind: 'offline' };
+  }
+  await updateSyncStatus({ state: 'running' });
+  try {
+    const outcome = await syncOnce(options);
+    await updateSyncStatus({ state: 'idle', lastSuccessAt: new Date().toISOString(), lastErrorCode: null });
+    return outcome;
+  } catch (error) {
+    if (error instanceof NeedsLoginError) {
+      await clearSession();
+      await updateSyncStatus({ state: 'needs-login', lastErrorCode: error.code });
+    } else {
+      const code =
+        error instanceof ApiError ? error.code : error instanceof PulledChangeError ? 'bad-response' : 'internal';
+      await updateSyncStatus({ state: isOffline() ? 'offline' : 'error', lastErrorCode: code });
+    }
+    throw error;
+  }
+}
