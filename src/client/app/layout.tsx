@@ -17,7 +17,6 @@ import { applyStoredDisplayPreferences } from '../features/settings/display-pref
 import { BACKUP_SECTION_ID } from '../features/settings/settings-anchors.ts';
 import { StorageStatusContext } from '../features/settings/storage-status-context.ts';
 import { SyncNavLink } from '../features/sync-status/sync-badge.tsx';
-import { startSyncEngine } from '../sync/scheduler.ts';
 import { routePatterns, routes } from './routes.ts';
 
 // Large text / high contrast before the first screen renders.
@@ -52,8 +51,19 @@ export function AppLayout() {
   const hamletId = working?.hamletId ?? null;
   const current = activeTab(pathname);
 
-  // The sync engine runs for the app's lifetime; it does nothing until someone logs in. Returns its stop function.
-  useEffect(() => startSyncEngine(), []);
+  // The sync engine runs for the app's lifetime and does nothing until someone logs in. It is loaded after the
+  // first screen (a lazy chunk), so it never delays the start page.
+  useEffect(() => {
+    let stop: (() => void) | undefined;
+    let unmounted = false;
+    void import('../sync/scheduler.ts').then(({ startSyncEngine }) => {
+      if (!unmounted) stop = startSyncEngine();
+    });
+    return () => {
+      unmounted = true;
+      stop?.();
+    };
+  }, []);
 
   const tabs: { tab: Exclude<Tab, 'sync'>; to: string; label: string; icon: string }[] = [
     { tab: 'households', to: hamletId ? routes.households(hamletId) : routes.hamlets(), label: t('nav.households'), icon: '⌂' },

@@ -42,6 +42,22 @@ export async function enqueue(entity: OutboxEntity, recordId: string): Promise<v
   }
 }
 
+/**
+ * Queues a record that was just created (a visit, a new id): no earlier entry can exist, so no lookup — one
+ * request fewer on the hot path of saving a visit.
+ */
+export function enqueueNew(entity: OutboxEntity, recordId: string): Promise<number> {
+  return getDb().outbox.add({
+    key: outboxKey(entity, recordId),
+    entity,
+    recordId,
+    rev: 1,
+    queuedAt: new Date().toISOString(),
+    attempts: 0,
+    lastError: null,
+  });
+}
+
 /** The oldest entries first: creation order, so a hamlet goes before its households and people before visits. */
 export async function peekOutbox(limit: number): Promise<OutboxEntry[]> {
   return getDb().outbox.orderBy('seq').limit(limit).toArray();

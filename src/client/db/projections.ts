@@ -42,18 +42,38 @@ export function householdSearchText(
   ]);
 }
 
-/**
- * Recomputes one household's search text, summary and its hamlet's totals. Call inside a rw transaction over
- * households, people, visits, summaries and hamletTotals, after writing the household's records.
- */
-export async function refreshHousehold(src: TableSource, householdId: string): Promise<void> {
+/** What a caller already read in its transaction, so the refresh does not read it again. */
+export interface KnownHouseholdState {
+  household: LocalHousehold | undefined;
+  people: LocalPerson[];
+  visits: LocalVisit[];
+  oldSummary: SummaryRow | undefined;
+}
+
+/** Reads everything a refresh needs, in parallel (one round trip). */
+export function readHouseholdState(src: TableSource, householdId: string): Promise<KnownHouseholdState> {
   const t = tables(src);
-  const [household, people, visits, oldSummary] = await Promise.all([
+  return Promise.all([
     t.households.get(householdId),
     t.people.where('householdId').equals(householdId).toArray(),
     t.visits.where('householdId').equals(householdId).toArray(),
     t.summaries.get(householdId),
-  ]);
+  ]).then(([household, people, visits, oldSummary]) => ({ household, people, visits, oldSummary }));
+}
+
+/**
+ * Recomputes one household's search text, summary and its hamlet's totals. Call inside a rw transaction over
+ * households, people, visits, summaries and hamletTotals, after writing the household's records — or pass `known`,
+ * the state as it is after the write, to skip reading it again (saving a visit does: IndexedDB round trips, not
+ * computation, are what a save costs on a phone).
+ */
+export async function refreshHousehold(
+  src: TableSource,
+  householdId: string,
+  known?: KnownHouseholdState,
+): Promise<void> {
+  const t = tables(src);
+  const { household, people, visits, oldSummary } = known ?? (await readHouseholdState(src, householdId));
 
   const deltas = new Map<string, HamletTotalsRow>();
   const delta = (hamletId: string) => {
@@ -63,10 +83,12 @@ export async function refreshHousehold(src: TableSource, householdId: string): P
   };
   if (oldSummary) applySummary(delta(oldSummary.hamletId), oldSummary, -1);
 
+  // Writes are issued together and awaited once: IndexedDB runs them in order within the transaction.
+  const writes: Promise<unknown>[] = [];
   if (household) {
     // Kept on tombstones too, so the stored text always equals what rebuildAllProjections would write.
     const searchText = householdSearchText(household, people);
-    if (searchText !== household.searchText) await t.households.update(householdId, { searchText });
+    if (searchText !== household.searchText) writes.push(t.households.update(householdId, { searchText }));
   }
   if (household && !household.deleted) {
     const living = people.filter((p) => !p.deleted).map((p) => p.id);
@@ -75,17 +97,20 @@ export async function refreshHousehold(src: TableSource, householdId: string): P
       hamletId: household.hamletId,
       ...summarizeHousehold(living, visits),
     };
-    await t.summaries.put(summary);
+    writes.push(t.summaries.put(summary));
     applySummary(delta(household.hamletId), summary, 1);
   } else if (oldSummary) {
-    await t.summaries.delete(householdId);
+    writes.push(t.summaries.delete(householdId));
   }
 
-  for (const d of deltas.values()) {
-    const current = (await t.hamletTotals.get(d.hamletId)) ?? { hamletId: d.hamletId, ...emptyTotals() };
+  const changed = [...deltas.values()];
+  const currents = await Promise.all(changed.map((d) => t.hamletTotals.get(d.hamletId)));
+  changed.forEach((d, i) => {
+    const current = currents[i] ?? { hamletId: d.hamletId, ...emptyTotals() };
     addTotals(current, d);
-    await t.hamletTotals.put(current);
-  }
+    writes.push(t.hamletTotals.put(current));
+  });
+  await Promise.all(writes);
 }
 
 function addTotals(into: HamletTotalsRow, d: HamletTotalsRow): void {

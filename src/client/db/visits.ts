@@ -7,8 +7,8 @@ import { uuidv7 } from '../../shared/ids.ts';
 import { visitSchema, type OutcomeEntry } from '../../shared/records.ts';
 import { effectiveVisits, type EffectiveVisit } from '../../shared/progress.ts';
 import { getDb, type LocalVisit } from './database.ts';
-import { enqueue } from './outbox.ts';
-import { refreshHousehold } from './projections.ts';
+import { enqueueNew } from './outbox.ts';
+import { readHouseholdState, refreshHousehold } from './projections.ts';
 import { parseOrThrow, ValidationError } from './validation.ts';
 
 export interface VisitDraft {
@@ -28,11 +28,12 @@ async function writeVisit(draft: VisitDraft, authorId: string, corrects: string 
   }
   const db = getDb();
   return db.transaction('rw', [...TABLES], async () => {
-    const household = await db.households.get(draft.householdId);
+    // Three round trips in all: read the household's state; write the event, its outbox entry and read the hamlet
+    // totals together; write the projections.
+    const state = await readHouseholdState(db, draft.householdId);
+    const household = state.household;
     if (!household || household.deleted) throw new ValidationError({ _: 'notFound' });
-    const memberIds = new Set(
-      (await db.people.where('householdId').equals(household.id).toArray()).map((p) => p.id),
-    );
+    const memberIds = new Set(state.people.map((p) => p.id));
     if (draft.outcomes.some((o) => !memberIds.has(o.personId))) throw new ValidationError({ outcomes: 'invalid' });
     const now = new Date().toISOString();
     const visit: LocalVisit = {
@@ -52,9 +53,13 @@ async function writeVisit(draft: VisitDraft, authorId: string, corrects: string 
       }),
       receipt: null,
     };
-    await db.visits.add(visit);
-    await enqueue('visit', visit.id);
-    await refreshHousehold(db, household.id);
+    const written = Promise.all([db.visits.add(visit), enqueueNew('visit', visit.id)]);
+    try {
+      await refreshHousehold(db, household.id, { ...state, visits: [...state.visits, visit] });
+    } finally {
+      // If the event itself failed, that is the error to report (and the transaction is already aborted).
+      await written;
+    }
     return visit;
   });
 }

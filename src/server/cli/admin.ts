@@ -5,7 +5,7 @@
  *   create-user    --phone 0912345678 --name "Nguyễn Văn An" --role volunteer --scope team:<team-id> [--password …]
  *                  roles: admin (scope all) · coordinator (province:38 | commune:14845 | district:380)
  *                         team-leader, volunteer (team:<id>)
- *                  district scopes read the pre-2025 and old→new data files from --units-dir (default ../shared/data)
+ *                  district scopes read the pre-2025 and old→new data files from --units-dir (default src/server/data)
  *   reset-password --phone 0912345678 [--password …]   (ends every session of the account)
  *   list-users
  *
@@ -99,7 +99,7 @@ async function run(argv: string[]): Promise<void> {
     } else if (command === 'create-user') {
       const role = need(values.role, 'role');
       if (!(ROLES as readonly string[]).includes(role)) throw new AccountError(`Vai trò không hợp lệ / Invalid role: ${role}\n${USAGE}`);
-      const unitsDir = resolve(ROOT, values['units-dir'] ?? '../shared/data');
+      const unitsDir = resolve(ROOT, values['units-dir'] ?? 'src/server/data');
       const password = values.password ?? generatePassword();
       const user = await createAccount(db, {
         phone: need(values.phone, 'phone'),
