@@ -77,8 +77,13 @@ async function run(argv: string[]): Promise<void> {
       province: { type: 'string' },
       commune: { type: 'string' },
       'units-dir': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     },
   });
+  if (values.help) {
+    out(USAGE);
+    return;
+  }
   const command = positionals[0];
   if (command === undefined || !['create-team', 'create-user', 'reset-password', 'list-users'].includes(command)) {
     out(USAGE);
