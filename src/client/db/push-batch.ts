@@ -92,8 +92,10 @@ export async function applyPushResults(items: readonly PushItem[], results: read
       if (result.status === 'applied' || result.status === 'duplicate') {
         if (entity === 'visit') {
           if (result.seq !== undefined) await db.visits.update(record.id, { receipt: result.seq });
-        } else if (result.version !== undefined) {
+        } else if (result.version !== undefined && (await db.outbox.where('key').equals(item.key).count()) > 0) {
           // Also right when the record was edited again meanwhile: that edit continues from the version just stored.
+          // Not when the entry is gone: a conflict decision replaced the record while the push was in flight, and
+          // the version sent back belongs to the content pushed, not to what the device holds now.
           await table(entity).update(record.id, { version: result.version });
         }
         acked.push({ key: item.key, rev: item.rev });

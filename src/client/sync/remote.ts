@@ -37,6 +37,8 @@ const resolveResponseSchema = z.object({
   choice: z.enum(['device', 'server', 'merged']),
   version: z.int(),
   seq: z.nullable(z.int()),
+  /** The server's copy of the record after the decision (absent from older servers). */
+  record: z.optional(z.record(z.string(), z.unknown())),
 });
 export type ResolveResponse = z.output<typeof resolveResponseSchema>;
 

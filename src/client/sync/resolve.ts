@@ -20,7 +20,10 @@ export async function resolveConflict(conflict: LocalConflict, choice: ConflictC
       else await rerecordVisit(conflict, answer.seq);
     } else {
       const answer = await resolveConflictOnServer(conflict.id, choice);
-      if (choice === 'server') await applyServerChoice(conflict, answer.seq);
+      // The server's copy may be newer than the one this device saw with the conflict (and the device may have
+      // pulled past it while its own edit was pending): store the copy the server answered with.
+      const current = answer.record ? { ...conflict, serverRecord: answer.record, serverVersion: answer.version } : conflict;
+      if (choice === 'server') await applyServerChoice(current, answer.seq);
       else await applyDeviceChoice(conflict, answer.version);
     }
   } catch (error) {

@@ -201,7 +201,7 @@ function track<T>(work: Promise<T>): Promise<T> {
   return work;
 }
 
-/** Resolves when every run the engine started has finished (tests wait for it before switching databases). */
+/** Resolves when every run the engine or `syncNow` started has finished (tests wait for it before switching databases). */
 export async function syncEngineSettled(): Promise<void> {
   while (pending.size > 0) await Promise.allSettled([...pending]);
 }
@@ -223,8 +223,14 @@ export function startSyncEngine(deps: SchedulerDeps = {}): () => void {
  * Syncs now: through the running engine (so its backoff and lock apply), or directly when none runs (a screen
  * rendered on its own). Never throws: the outcome says what happened, the status row tells the screens.
  */
-export async function syncNow(): Promise<RunResult> {
+export function syncNow(): Promise<RunResult> {
   if (engine) return engine.syncNow();
+  // Tracked like the engine's own runs, so `syncEngineSettled` also waits for a run started by a login or a
+  // conflict decision (they fire and forget it) before a test switches databases.
+  return track(runWithoutEngine());
+}
+
+async function runWithoutEngine(): Promise<RunResult> {
   try {
     const outcome = await withSyncLock(() => runSync());
     return outcome === 'busy' ? { kind: 'busy' } : outcome;

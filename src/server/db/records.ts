@@ -64,15 +64,16 @@ export function scopeCondition(scope: Scope) {
 
 export function recordsRepository(db: Executor) {
   return {
-    /** The current rows for these ids (any entity). */
-    async findByIds(ids: readonly string[]): Promise<StoredRecord[]> {
+    /** The current rows for these ids (any entity), locked for the writer's transaction unless `forUpdate` is false. */
+    async findByIds(ids: readonly string[], options: { forUpdate?: boolean } = {}): Promise<StoredRecord[]> {
       if (ids.length === 0) return [];
+      const lock = options.forUpdate === false ? sql`` : sql`FOR UPDATE`;
       const rows = await rawRows<RecordRow>(
         db,
         sql`SELECT entity, id::text AS id, province_code, commune_code, version, seq::float8 AS seq, content_hash, data
             FROM records
             WHERE id IN (SELECT (jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))::uuid)
-            FOR UPDATE`,
+            ${lock}`,
       );
       return rows.map((r) => ({
         entity: r.entity, id: r.id, provinceCode: r.province_code, communeCode: r.commune_code, version: r.version,

@@ -81,13 +81,20 @@ export function syncRoutes(
     async (request, reply) => {
       const user = currentUser(request);
       const rows = await conflictsRepository(database.db).listOpen(user.scope, user.role === 'volunteer' ? user.id : null);
+      // The server side of a conflict is the record as it is NOW, not as it was when the conflict arose: the device
+      // may already have pulled past later versions, and "use the server's version" must not bring an old one back.
+      const stored = await recordsRepository(database.db).findByIds([...new Set(rows.map((c) => c.recordId))], { forUpdate: false });
+      const current = new Map(stored.map((r) => [`${r.entity}:${r.id}`, r]));
       reply.header('Cache-Control', 'no-store');
       return {
-        conflicts: rows.map((c) => ({
-          id: c.id, entity: c.entity, recordId: c.recordId, problem: c.problem, baseVersion: c.baseVersion,
-          serverVersion: c.serverVersion, serverRecord: c.serverRecord, deviceRecord: c.deviceRecord,
-          createdAt: c.createdAt.toISOString(),
-        })),
+        conflicts: rows.map((c) => {
+          const now = current.get(`${c.entity}:${c.recordId}`);
+          return {
+            id: c.id, entity: c.entity, recordId: c.recordId, problem: c.problem, baseVersion: c.baseVersion,
+            serverVersion: now?.version ?? c.serverVersion, serverRecord: now?.data ?? c.serverRecord,
+            deviceRecord: c.deviceRecord, createdAt: c.createdAt.toISOString(),
+          };
+        }),
       };
     },
   );

@@ -27,7 +27,7 @@ export async function resolveConflict(
   conflictId: string,
   choice: Choice,
   merged: unknown,
-): Promise<{ conflictId: string; choice: Choice; version: number; seq: number | null }> {
+): Promise<{ conflictId: string; choice: Choice; version: number; seq: number | null; record: Record<string, unknown> }> {
   return db.transaction(async (tx) => {
     await lockWriters(tx);
     const repo = conflictsRepository(tx);
@@ -41,7 +41,8 @@ export async function resolveConflict(
 
     if (choice === 'server') {
       await repo.markResolved(conflict.id, user.id, choice);
-      return { conflictId: conflict.id, choice, version: stored.version, seq: stored.seq };
+      // The record as the server holds it now (it may have moved on since the conflict): the device stores this.
+      return { conflictId: conflict.id, choice, version: stored.version, seq: stored.seq, record: stored.data };
     }
     if (entity === 'visit') {
       throw new ProblemError('sync.id-conflict', 'A visit is immutable: keep the server event and record the device one again.');
@@ -63,6 +64,6 @@ export async function resolveConflict(
       },
     ]);
     await repo.markResolved(conflict.id, user.id, choice);
-    return { conflictId: conflict.id, choice, version, seq: seqs.get(`${entity}:${conflict.recordId}`) ?? null };
+    return { conflictId: conflict.id, choice, version, seq: seqs.get(`${entity}:${conflict.recordId}`) ?? null, record: { ...record, version } };
   });
 }

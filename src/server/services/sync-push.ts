@@ -131,7 +131,9 @@ export async function applyPush(
       }
 
       const version = (existing?.version ?? 0) + 1;
-      const data = { ...record, version };
+      // Visits have no version in the contract: a stored `version` would make every pulled visit fail the
+      // device's strict schema and stall its pulls for good.
+      const data = entity === 'visit' ? { ...record } : { ...record, version };
       writes.delete(k); // re-insert at the end: the last write of a record decides its place in the sequence
       writes.set(k, {
         entity, id, provinceCode, communeCode, version, deleted: record.deleted === true, contentHash: hash, data,
