@@ -15,7 +15,7 @@ import { getDb, type LocalPerson } from '../../db/database.ts';
 import { getHousehold, listMembers } from '../../db/households.ts';
 import { listHouseholdVisits } from '../../db/visits.ts';
 import { ownAuthorIds } from '../../db/sync-state.ts';
-import { formatDate, todayIso } from '../../lib/format.ts';
+import { formatDate, formatNumber, todayIso } from '../../lib/format.ts';
 import { Page } from '../../ui/page.tsx';
 import { Notice } from '../../ui/notice.tsx';
 import { routes } from '../../app/routes.ts';
@@ -161,6 +161,8 @@ export function HouseholdPage() {
                   {ownIds.includes(v.current.authorId)
                     ? t('households:page.byYou')
                     : t('households:page.bySomeoneElse')}
+                  {' · '}
+                  <SentReceipt receipt={v.current.receipt} />
                 </p>
                 <VisitOutcomes outcomes={v.current.outcomes} names={names} />
                 {v.current.notes && <p>{t('households:page.notes', { notes: v.current.notes })}</p>}
@@ -173,6 +175,19 @@ export function HouseholdPage() {
         </ol>
       )}
     </Page>
+  );
+}
+
+/**
+ * Whether the visit in force has reached the server, in words (not colour alone): the receipt is the server sequence
+ * number the sync engine stores on the visit once the server has kept it.
+ */
+function SentReceipt({ receipt }: { receipt: number | null }) {
+  const { t } = useTranslation('households');
+  return receipt === null ? (
+    <span className="badge">{t('page.notSent')}</span>
+  ) : (
+    <span className="badge ok">{t('page.sent', { number: formatNumber(receipt) })}</span>
   );
 }
 

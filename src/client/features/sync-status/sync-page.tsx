@@ -7,6 +7,7 @@ import { useState } from 'react';
 import { Link, useLocation } from 'react-router';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useTranslation } from 'react-i18next';
+import { PulledChangeError } from '../../db/apply-pulled.ts';
 import { listConflicts } from '../../db/conflicts.ts';
 import { ApiError } from '../../lib/api.ts';
 import { formatDateTime, formatNumber } from '../../lib/format.ts';
@@ -39,7 +40,10 @@ export function SyncPage() {
   }
 
   function describeError(error: unknown): string {
-    return error instanceof ApiError ? reason(error.code) : t('transport.unknown');
+    if (error instanceof ApiError) return reason(error.code);
+    // The engine records a pulled page it cannot accept as 'bad-response'; the button's answer says the same.
+    if (error instanceof PulledChangeError) return reason('bad-response');
+    return t('transport.unknown');
   }
 
   async function onSyncNow() {
