@@ -4,9 +4,15 @@
  * Pick some with `npm run bench -- field-app`.
  */
 import { runFieldAppBench } from './field-app.ts';
+import { runSyncFaultsBench } from './sync-faults.ts';
+import { runServerIngestBench } from './server-ingest.ts';
+import { runSyncPushPullBench } from './sync-push-pull.ts';
 
 const benches: Record<string, () => Promise<void>> = {
   'field-app': runFieldAppBench,
+  'sync-faults': runSyncFaultsBench,
+  sync: runSyncPushPullBench,
+  ingest: runServerIngestBench,
 };
 
 const wanted = process.argv.slice(2);

@@ -72,44 +72,84 @@ export async function refreshHousehold(
   householdId: string,
   known?: KnownHouseholdState,
 ): Promise<void> {
-  const t = tables(src);
-  const { household, people, visits, oldSummary } = known ?? (await readHouseholdState(src, householdId));
+  await applyRefresh(src, [[householdId, known ?? (await readHouseholdState(src, householdId))]]);
+}
 
+/**
+ * The same for many households at once — a pulled page touches hundreds: one read round trip for all of them
+ * (bulkGet / anyOf), one for the hamlet totals, and the writes together.
+ */
+export async function refreshHouseholds(src: TableSource, householdIds: Iterable<string>): Promise<void> {
+  const ids = [...new Set(householdIds)];
+  if (ids.length === 0) return;
+  const t = tables(src);
+  const [households, people, visits, summaries] = await Promise.all([
+    t.households.bulkGet(ids),
+    t.people.where('householdId').anyOf(ids).toArray(),
+    t.visits.where('householdId').anyOf(ids).toArray(),
+    t.summaries.bulkGet(ids),
+  ]);
+  const peopleBy = groupBy(people, (p) => p.householdId);
+  const visitsBy = groupBy(visits, (v) => v.householdId);
+  await applyRefresh(
+    src,
+    ids.map((id, i) => [
+      id,
+      { household: households[i], people: peopleBy.get(id) ?? [], visits: visitsBy.get(id) ?? [], oldSummary: summaries[i] },
+    ]),
+  );
+}
+
+async function applyRefresh(
+  src: TableSource,
+  states: ReadonlyArray<readonly [string, KnownHouseholdState]>,
+): Promise<void> {
+  const t = tables(src);
   const deltas = new Map<string, HamletTotalsRow>();
   const delta = (hamletId: string) => {
     let d = deltas.get(hamletId);
     if (!d) deltas.set(hamletId, (d = { hamletId, ...emptyTotals() }));
     return d;
   };
-  if (oldSummary) applySummary(delta(oldSummary.hamletId), oldSummary, -1);
+  const textUpdates: LocalHousehold[] = [];
+  const summaryPuts: SummaryRow[] = [];
+  const summaryDeletes: string[] = [];
+
+  for (const [householdId, { household, people, visits, oldSummary }] of states) {
+    if (oldSummary) applySummary(delta(oldSummary.hamletId), oldSummary, -1);
+    if (household) {
+      // Kept on tombstones too, so the stored text always equals what rebuildAllProjections would write.
+      const searchText = householdSearchText(household, people);
+      if (searchText !== household.searchText) textUpdates.push({ ...household, searchText });
+    }
+    if (household && !household.deleted) {
+      const living = people.filter((p) => !p.deleted).map((p) => p.id);
+      const summary: SummaryRow = { householdId, hamletId: household.hamletId, ...summarizeHousehold(living, visits) };
+      summaryPuts.push(summary);
+      applySummary(delta(household.hamletId), summary, 1);
+    } else if (oldSummary) {
+      summaryDeletes.push(householdId);
+    }
+  }
 
   // Writes are issued together and awaited once: IndexedDB runs them in order within the transaction.
   const writes: Promise<unknown>[] = [];
-  if (household) {
-    // Kept on tombstones too, so the stored text always equals what rebuildAllProjections would write.
-    const searchText = householdSearchText(household, people);
-    if (searchText !== household.searchText) writes.push(t.households.update(householdId, { searchText }));
-  }
-  if (household && !household.deleted) {
-    const living = people.filter((p) => !p.deleted).map((p) => p.id);
-    const summary: SummaryRow = {
-      householdId,
-      hamletId: household.hamletId,
-      ...summarizeHousehold(living, visits),
-    };
-    writes.push(t.summaries.put(summary));
-    applySummary(delta(household.hamletId), summary, 1);
-  } else if (oldSummary) {
-    writes.push(t.summaries.delete(householdId));
-  }
-
+  if (textUpdates.length) writes.push(t.households.bulkPut(textUpdates));
+  if (summaryPuts.length) writes.push(t.summaries.bulkPut(summaryPuts));
+  if (summaryDeletes.length) writes.push(t.summaries.bulkDelete(summaryDeletes));
   const changed = [...deltas.values()];
-  const currents = await Promise.all(changed.map((d) => t.hamletTotals.get(d.hamletId)));
-  changed.forEach((d, i) => {
-    const current = currents[i] ?? { hamletId: d.hamletId, ...emptyTotals() };
-    addTotals(current, d);
-    writes.push(t.hamletTotals.put(current));
-  });
+  if (changed.length) {
+    const currents = await t.hamletTotals.bulkGet(changed.map((d) => d.hamletId));
+    writes.push(
+      t.hamletTotals.bulkPut(
+        changed.map((d, i) => {
+          const current = currents[i] ?? { hamletId: d.hamletId, ...emptyTotals() };
+          addTotals(current, d);
+          return current;
+        }),
+      ),
+    );
+  }
   await Promise.all(writes);
 }
 

@@ -1,0 +1,253 @@
+/**
+ * Server ingest benchmark (issue 3): the real server (src/server/main.ts, as `npm start` runs it) on loopback, loaded
+ * by autocannon with 100 connections, each request a push of 100 new visits (fresh UUIDv7 ids per request, plain
+ * JSON), on PGlite and on a private PostgreSQL 15 cluster → visits/s and p99 latency. Beside it, on the same
+ * database in the same run (server stopped), the DB-only rates through the server's own db client:
+ *  - a raw multi-row INSERT of the same kind of rows, 100 per statement (the floor the goal is measured against);
+ *  - the push service's hot-path SQL alone (writer lock + the records repository's upsert, 100 rows per transaction).
+ * Ratio server ÷ DB-only multi-row, goal ≥ 0.5×. Figures, not pass/fail: nothing here fails on speed.
+ */
+import autocannon from 'autocannon';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer, type RunningServer } from '../support/server-process.ts';
+import { openDatabase, type Database, type DatabaseTarget } from '../../src/server/db/client.ts';
+import { lockWriters, recordsRepository, type RecordWrite } from '../../src/server/db/records.ts';
+import { contentHash } from '../../src/server/services/content-hash.ts';
+import { uuidv7 } from '../../src/shared/ids.ts';
+import { SKILL_CODES } from '../../src/shared/skills.ts';
+import type { Visit } from '../../src/shared/records.ts';
+import { BENCH_PASSWORD, BENCH_PROVINCE, prepareServerData, type PreparedCommune } from './sync-harness/server-data.ts';
+import { fmt, median, printTable } from './stats.ts';
+
+interface PrivatePostgres {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** tests/support/postgres.mjs (plain JS, no declarations): loaded by URL and checked at the seam. */
+async function startPostgres(): Promise<PrivatePostgres | null> {
+  const mod: unknown = await import(new URL('../support/postgres.mjs', import.meta.url).href);
+  const start = (mod as { startPostgres?: unknown }).startPostgres;
+  if (typeof start !== 'function') throw new Error('tests/support/postgres.mjs has no startPostgres()');
+  return (await (start as () => Promise<PrivatePostgres | null>)()) ?? null;
+}
+
+const CONNECTIONS = 100;
+const PER_REQUEST = 100;
+const DURATION_S = Number(process.env.BENCH_INGEST_SECONDS ?? 12);
+const RUNS = Number(process.env.BENCH_RUNS ?? 2);
+const DB_ONLY_STATEMENTS = 200;
+const COMMUNE = '15061';
+const PHONE = '0912000501';
+
+/** A visit for a random household of the commune, about one of its members. */
+function makeVisit(c: PreparedCommune, authorId: string, i: number): Visit {
+  const h = c.households[Math.floor(Math.random() * c.households.length)]!;
+  const personId = h.memberIds[i % h.memberIds.length]!;
+  const now = new Date().toISOString();
+  return {
+    id: uuidv7(),
+    householdId: h.id,
+    hamletId: h.hamletId,
+    provinceCode: BENCH_PROVINCE,
+    communeCode: c.communeCode,
+    visitedAt: now,
+    recordedAt: now,
+    corrects: null,
+    outcomes: SKILL_CODES.slice(0, 1 + (i % SKILL_CODES.length)).map((skill, k) => ({
+      personId,
+      skill,
+      outcome: k % 2 === 0 ? 'guided' : 'proficient',
+      subSkills: [],
+    })),
+    notes: i % 5 === 0 ? 'Hướng dẫn cài VNeID mức 2' : '',
+    followUpOn: i % 3 === 0 ? '2026-12-15' : null,
+    authorId,
+  };
+}
+
+function pushBody(c: PreparedCommune, deviceId: string): string {
+  const changes = Array.from({ length: PER_REQUEST }, (_, i) => ({
+    entity: 'visit',
+    baseVersion: null,
+    record: makeVisit(c, c.userId, i),
+  }));
+  return JSON.stringify({ deviceId, changes });
+}
+
+async function login(server: RunningServer): Promise<string> {
+  const r = await fetch(`${server.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ phone: PHONE, password: BENCH_PASSWORD }),
+  });
+  if (!r.ok) throw new Error(`login failed: ${r.status}`);
+  return ((await r.json()) as { token: string }).token;
+}
+
+interface LoadResult {
+  visitsPerS: number;
+  p50: number;
+  p99: number;
+  ok: number;
+  failed: number;
+}
+
+async function load(server: RunningServer, token: string, c: PreparedCommune, seconds: number, connections: number): Promise<LoadResult> {
+  const deviceId = 'bench-ingest-device';
+  const result = await autocannon({
+    url: server.url,
+    connections,
+    duration: seconds,
+    timeout: 120,
+    requests: [
+      {
+        method: 'POST',
+        path: '/api/sync/push',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        setupRequest: (req) => ({ ...req, body: pushBody(c, deviceId) }),
+      },
+    ],
+  });
+  const ok = result['2xx'];
+  return {
+    visitsPerS: (ok * PER_REQUEST) / result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    ok,
+    failed: result.non2xx + result.errors + result.timeouts,
+  };
+}
+
+function dbOnlyRows(c: PreparedCommune, n: number): RecordWrite[] {
+  return Array.from({ length: n }, (_, i) => {
+    const v = makeVisit(c, c.userId, i) as unknown as Record<string, unknown>;
+    return {
+      entity: 'visit', id: String(v.id), provinceCode: BENCH_PROVINCE, communeCode: c.communeCode, version: 1,
+      deleted: false, contentHash: contentHash(v), data: { ...v, version: 1 }, updatedBy: c.userId,
+    };
+  });
+}
+
+/** Raw multi-row INSERTs, 100 rows a statement, one after another (autocommit): rows/s. */
+async function dbOnlyMultiRow(database: Database, rows: RecordWrite[]): Promise<number> {
+  const statements: { text: string; params: unknown[] }[] = [];
+  for (let i = 0; i < rows.length; i += PER_REQUEST) {
+    const chunk = rows.slice(i, i + PER_REQUEST);
+    const params: unknown[] = [];
+    const values = chunk.map((w) => {
+      const p = params.length;
+      params.push(w.entity, w.id, w.provinceCode, w.communeCode, w.version, w.deleted, w.contentHash, JSON.stringify(w.data), w.updatedBy);
+      return `($${p + 1}, $${p + 2}::uuid, $${p + 3}, $${p + 4}, $${p + 5}, nextval('change_seq'), $${p + 6}, $${p + 7}, $${p + 8}::jsonb, $${p + 9}::uuid)`;
+    });
+    statements.push({
+      text: `INSERT INTO records (entity, id, province_code, commune_code, version, seq, deleted, content_hash, data, updated_by) VALUES ${values.join(', ')}`,
+      params,
+    });
+  }
+  const t0 = performance.now();
+  for (const s of statements) await database.query(s.text, s.params);
+  return rows.length / ((performance.now() - t0) / 1000);
+}
+
+/** The push service's SQL alone: one transaction per 100 rows with the writer lock and the repository upsert. */
+async function dbOnlyHotPath(database: Database, rows: RecordWrite[]): Promise<number> {
+  const t0 = performance.now();
+  for (let i = 0; i < rows.length; i += PER_REQUEST) {
+    const chunk = rows.slice(i, i + PER_REQUEST);
+    await database.db.transaction(async (tx) => {
+      await lockWriters(tx);
+      const records = recordsRepository(tx);
+      await records.findByIds(chunk.flatMap((w) => [w.id, String(w.data.householdId)]));
+      await records.upsert(chunk);
+    });
+  }
+  return rows.length / ((performance.now() - t0) / 1000);
+}
+
+interface DbFigures {
+  label: string;
+  load: LoadResult[];
+  multiRow: number[];
+  hotPath: number[];
+}
+
+async function benchOne(label: string, target: DatabaseTarget, dataDir: string, env: Record<string, string>): Promise<DbFigures> {
+  const [commune] = await prepareServerData(target, [
+    { communeCode: COMMUNE, phone: PHONE, hamlets: 10, households: 2000, peoplePerHousehold: 3, visits: 0 },
+  ]);
+  if (!commune) throw new Error('no commune prepared');
+  const server = await startServer(dataDir, { LOG_LEVEL: 'warn', ...env });
+  const figures: DbFigures = { label, load: [], multiRow: [], hotPath: [] };
+  try {
+    const token = await login(server);
+    await load(server, token, commune, 3, 10); // warm-up: JIT, connection pool, caches
+    for (let i = 0; i < RUNS; i++) {
+      figures.load.push(await load(server, token, commune, DURATION_S, CONNECTIONS));
+      const l = figures.load.at(-1)!;
+      console.log(`  ${label}: ${fmt(l.visitsPerS, 0)} visits/s, p99 ${l.p99} ms, ${l.ok} ok, ${l.failed} failed`);
+    }
+  } catch (error) {
+    console.error(server.output().split('\n').slice(-30).join('\n'));
+    throw error;
+  } finally {
+    await server.stop();
+  }
+  // Same database, server stopped (PGlite: one process owns the directory).
+  const database = await openDatabase(target);
+  try {
+    for (let i = 0; i < RUNS; i++) {
+      figures.multiRow.push(await dbOnlyMultiRow(database, dbOnlyRows(commune, DB_ONLY_STATEMENTS * PER_REQUEST)));
+      figures.hotPath.push(await dbOnlyHotPath(database, dbOnlyRows(commune, DB_ONLY_STATEMENTS * PER_REQUEST)));
+      console.log(`  ${label} DB-only: multi-row ${fmt(figures.multiRow.at(-1)!, 0)} rows/s, push SQL ${fmt(figures.hotPath.at(-1)!, 0)} rows/s`);
+    }
+  } finally {
+    await database.close();
+  }
+  return figures;
+}
+
+const list = (xs: number[], d = 0) => xs.map((x) => fmt(x, d)).join(', ');
+
+function printFigures(f: DbFigures): void {
+  const server = median(f.load.map((l) => l.visitsPerS));
+  const multi = median(f.multiRow);
+  const ratio = server / multi;
+  printTable(
+    `Server ingest — ${f.label}: autocannon ${CONNECTIONS} connections × ${DURATION_S} s, ${PER_REQUEST} visits a ` +
+      `request, ${f.load.length} runs (2-core machine shared with other work: medians, noisy)`,
+    [
+      ['server push, visits/s', `${fmt(server, 0)} median (${list(f.load.map((l) => l.visitsPerS))})`, '', ''],
+      ['  latency p50 / p99', `${fmt(median(f.load.map((l) => l.p50)), 0)} / ${fmt(median(f.load.map((l) => l.p99)), 0)} ms median (p99s ${list(f.load.map((l) => l.p99))})`, '', ''],
+      ['  requests ok / failed (all runs)', `${f.load.reduce((s, l) => s + l.ok, 0)} / ${f.load.reduce((s, l) => s + l.failed, 0)}`, '', ''],
+      ['DB-only multi-row INSERT (100 a statement)', `${fmt(multi, 0)} rows/s median (${list(f.multiRow)})`, '', ''],
+      ['push SQL alone (lock + lookup + upsert, 100 a tx)', `${fmt(median(f.hotPath), 0)} rows/s median (${list(f.hotPath)})`, '', ''],
+      ['server ÷ DB-only multi-row', `${fmt(ratio, 2)}×`, '≥ 0.5×', ratio >= 0.5 ? 'met' : 'MISSED'],
+    ],
+  );
+}
+
+export async function runServerIngestBench(): Promise<void> {
+  const results: DbFigures[] = [];
+  const pgliteDir = await mkdtemp(join(tmpdir(), 'tn-ingest-pglite-'));
+  try {
+    results.push(await benchOne('PGlite', { kind: 'pglite', dataDir: join(pgliteDir, 'pglite') }, pgliteDir, {}));
+  } finally {
+    await rm(pgliteDir, { recursive: true, force: true });
+  }
+  const pg = await startPostgres();
+  if (pg === null) {
+    console.error('*** PostgreSQL is not installed here: the PostgreSQL half of the ingest benchmark did not run. ***');
+  } else {
+    const dataDir = await mkdtemp(join(tmpdir(), 'tn-ingest-pg-'));
+    try {
+      results.push(await benchOne('PostgreSQL 15', { kind: 'postgres', url: pg.url }, dataDir, { DATABASE_URL: pg.url }));
+    } finally {
+      await pg.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }
+  for (const f of results) printFigures(f);
+}
