@@ -160,7 +160,7 @@ async function dbOnlyHotPath(database: Database, rows: RecordWrite[]): Promise<n
     await database.db.transaction(async (tx) => {
       await lockWriters(tx);
       const records = recordsRepository(tx);
-      await records.findByIds(chunk.flatMap((w) => [w.id, String(w.data.householdId)]));
+      await records.findByKeys(chunk.flatMap((w) => [{ entity: w.entity, id: w.id }, { entity: 'household' as const, id: String(w.data.householdId) }]));
       await records.upsert(chunk);
     });
   }

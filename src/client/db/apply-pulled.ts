@@ -12,9 +12,9 @@
  *   transaction.
  */
 import { pulledChangeSchema, type PulledChange } from '../../shared/sync.ts';
-import { getDb } from './database.ts';
+import { getDb, type LocalHamlet, type LocalHousehold, type LocalPerson, type LocalVisit } from './database.ts';
 import { outboxKey } from './outbox.ts';
-import { refreshHousehold } from './projections.ts';
+import { refreshHouseholds } from './projections.ts';
 import { setSyncCursor } from './sync-state.ts';
 
 /** A pulled change the shared contract does not accept: the page is refused as a whole. */
@@ -29,53 +29,80 @@ const TABLES = [
   'hamlets', 'households', 'people', 'visits', 'summaries', 'hamletTotals', 'outbox', 'meta', 'conflicts',
 ] as const;
 
-/** Returns how many changes were stored (the rest waited behind local edits). */
+/**
+ * Returns how many changes were stored (the rest waited behind local edits). A page costs a handful of round trips
+ * whatever its size: one lookup of pending edits, one read of the records it replaces, bulk writes per table, and
+ * one bulk refresh of the households it touched.
+ */
 export async function applyPulledPage(changes: readonly unknown[], cursor: number): Promise<number> {
   const db = getDb();
   return db.transaction('rw', [...TABLES], async () => {
-    const affected = new Set<string>();
-    let stored = 0;
+    const parsed: PulledChange[] = [];
     for (const [index, raw] of changes.entries()) {
-      // Parsed one by one inside the transaction: a bad change aborts the page, including what came before it.
-      const parsed = pulledChangeSchema.safeParse(raw);
-      if (!parsed.success) throw new PulledChangeError(index);
-      if (await applyOne(parsed.data, affected)) stored += 1;
+      // A bad change aborts the page, including what came before it.
+      const result = pulledChangeSchema.safeParse(raw);
+      if (!result.success) throw new PulledChangeError(index);
+      parsed.push(result.data);
     }
-    for (const householdId of affected) await refreshHousehold(db, householdId);
-    await setSyncCursor(cursor);
-    return stored;
-  });
-}
 
-async function applyOne(change: PulledChange, affected: Set<string>): Promise<boolean> {
-  const db = getDb();
-  const pending = await db.outbox.where('key').equals(outboxKey(change.entity, change.record.id)).first();
-  if (pending) {
-    if (change.entity !== 'visit') await refreshConflictServerSide(change.record.id, change.record);
-    return false;
-  }
-  switch (change.entity) {
-    case 'hamlet':
-      await db.hamlets.put(change.record);
-      return true;
-    case 'household': {
-      const existing = await db.households.get(change.record.id);
-      await db.households.put({ ...change.record, searchText: existing?.searchText ?? '' });
-      affected.add(change.record.id);
-      return true;
+    const keys = parsed.map((c) => outboxKey(c.entity, c.record.id));
+    // Every key of the outbox in one getAllKeys on its index (the outbox is short after a push), not an anyOf walk.
+    const pending = new Set(await db.outbox.orderBy('key').keys());
+    const incoming = parsed.filter((_, i) => !pending.has(keys[i] as string));
+
+    const householdIds = incoming.filter((c) => c.entity === 'household').map((c) => c.record.id);
+    const personIds = incoming.filter((c) => c.entity === 'person').map((c) => c.record.id);
+    const [oldHouseholds, oldPeople] = await Promise.all([
+      db.households.bulkGet(householdIds),
+      db.people.bulkGet(personIds),
+    ]);
+    const searchTextOf = new Map(oldHouseholds.flatMap((h) => (h ? [[h.id, h.searchText] as const] : [])));
+    const householdOfPerson = new Map(oldPeople.flatMap((p) => (p ? [[p.id, p.householdId] as const] : [])));
+
+    const affected = new Set<string>();
+    const hamlets: LocalHamlet[] = [];
+    const households: LocalHousehold[] = [];
+    const people: LocalPerson[] = [];
+    const visits: LocalVisit[] = [];
+    for (const change of incoming) {
+      switch (change.entity) {
+        case 'hamlet':
+          hamlets.push(change.record);
+          break;
+        case 'household':
+          households.push({ ...change.record, searchText: searchTextOf.get(change.record.id) ?? '' });
+          affected.add(change.record.id);
+          break;
+        case 'person': {
+          const before = householdOfPerson.get(change.record.id);
+          if (before !== undefined && before !== change.record.householdId) affected.add(before);
+          people.push(change.record);
+          affected.add(change.record.householdId);
+          break;
+        }
+        case 'visit':
+          visits.push({ ...change.record, receipt: change.seq });
+          affected.add(change.record.householdId);
+          break;
+      }
     }
-    case 'person': {
-      const existing = await db.people.get(change.record.id);
-      if (existing && existing.householdId !== change.record.householdId) affected.add(existing.householdId);
-      await db.people.put(change.record);
-      affected.add(change.record.householdId);
-      return true;
+    await Promise.all([
+      hamlets.length ? db.hamlets.bulkPut(hamlets) : undefined,
+      households.length ? db.households.bulkPut(households) : undefined,
+      people.length ? db.people.bulkPut(people) : undefined,
+      visits.length ? db.visits.bulkPut(visits) : undefined,
+    ]);
+
+    // A pulled copy of a record with unsent local edits refreshes the server side of its stored conflict.
+    for (const change of parsed) {
+      if (change.entity !== 'visit' && pending.has(outboxKey(change.entity, change.record.id))) {
+        await refreshConflictServerSide(change.record.id, change.record);
+      }
     }
-    case 'visit':
-      await db.visits.put({ ...change.record, receipt: change.seq });
-      affected.add(change.record.householdId);
-      return true;
-  }
+    await refreshHouseholds(db, affected);
+    await setSyncCursor(cursor);
+    return incoming.length;
+  });
 }
 
 async function refreshConflictServerSide(recordId: string, record: { version: number }): Promise<void> {

@@ -33,13 +33,6 @@ export async function replaceConflicts(conflicts: readonly LocalConflict[]): Pro
   });
 }
 
-/** Whether any outbox entry waits on a conflict the device has not fetched yet, or any conflict is stored. */
-export async function hasConflictWork(): Promise<boolean> {
-  const db = getDb();
-  if ((await db.conflicts.count()) > 0) return true;
-  return (await db.outbox.filter((e) => isConflictMark(e.lastError)).count()) > 0;
-}
-
 // ---- Local effects of a decision (the server has already recorded it) ------------------------------------------
 
 const RESOLVE_TABLES = [

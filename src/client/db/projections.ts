@@ -83,19 +83,19 @@ export async function refreshHouseholds(src: TableSource, householdIds: Iterable
   const ids = [...new Set(householdIds)];
   if (ids.length === 0) return;
   const t = tables(src);
+  // One getAll per household on each index, all issued at once: pipelined requests, where anyOf would walk a
+  // cursor one key per round trip.
   const [households, people, visits, summaries] = await Promise.all([
     t.households.bulkGet(ids),
-    t.people.where('householdId').anyOf(ids).toArray(),
-    t.visits.where('householdId').anyOf(ids).toArray(),
+    Promise.all(ids.map((id) => t.people.where('householdId').equals(id).toArray())),
+    Promise.all(ids.map((id) => t.visits.where('householdId').equals(id).toArray())),
     t.summaries.bulkGet(ids),
   ]);
-  const peopleBy = groupBy(people, (p) => p.householdId);
-  const visitsBy = groupBy(visits, (v) => v.householdId);
   await applyRefresh(
     src,
     ids.map((id, i) => [
       id,
-      { household: households[i], people: peopleBy.get(id) ?? [], visits: visitsBy.get(id) ?? [], oldSummary: summaries[i] },
+      { household: households[i], people: people[i] ?? [], visits: visits[i] ?? [], oldSummary: summaries[i] },
     ]),
   );
 }

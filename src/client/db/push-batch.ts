@@ -8,13 +8,17 @@
  */
 import { recordSchemas, type Entity } from '../../shared/records.ts';
 import type { Change, PushResult } from '../../shared/sync.ts';
-import { getDb, type OutboxEntry } from './database.ts';
-import { acknowledge, isSendable } from './outbox.ts';
+import { getDb, type LocalVisit, type OutboxEntry } from './database.ts';
+import { isSendable } from './outbox.ts';
 
 export interface PushItem {
   key: string;
+  /** The outbox entry's primary key: the answers are applied by key lookups, not index walks. */
+  seq: number;
   rev: number;
   change: Change;
+  /** The record as stored on the device (with its local-only fields), for writing the receipt back. */
+  local: object;
 }
 
 export interface PushOutcome {
@@ -43,80 +47,107 @@ function toChange(entity: Entity, record: object): Change {
 /**
  * Up to `limit` entries, oldest first, that may be sent now and were not sent earlier in this run (`skip`, by key).
  * An entry whose record no longer exists on the device has nothing to send and is dropped.
+ * Records are read with one bulkGet per table (one round trip for the whole batch, not one per entry).
  */
 export async function readPushBatch(limit: number, skip: ReadonlySet<string>): Promise<PushItem[]> {
   const db = getDb();
   return db.transaction('rw', [db.outbox, db.hamlets, db.households, db.people, db.visits], async () => {
-    const entries = await db.outbox
-      .orderBy('seq')
-      .filter((e) => isSendable(e) && !skip.has(e.key))
-      .limit(limit)
-      .toArray();
+    // Pages read with getAll over the primary key, filtered here: a filtered Dexie cursor would advance one entry per
+    // round trip. Entries already sent in this pass were acknowledged and deleted, so few are read twice.
+    const entries: OutboxEntry[] = [];
+    let after = 0;
+    for (;;) {
+      const page = await db.outbox.where('seq').above(after).limit(limit).toArray();
+      for (const e of page) if (entries.length < limit && isSendable(e) && !skip.has(e.key)) entries.push(e);
+      if (page.length < limit || entries.length >= limit) break;
+      after = page[page.length - 1]?.seq ?? after;
+    }
+    const idsOf = (entity: Entity) => entries.filter((e) => e.entity === entity).map((e) => e.recordId);
+    const [hamlets, households, people, visits] = await Promise.all([
+      db.hamlets.bulkGet(idsOf('hamlet')),
+      db.households.bulkGet(idsOf('household')),
+      db.people.bulkGet(idsOf('person')),
+      db.visits.bulkGet(idsOf('visit')),
+    ]);
+    const records = new Map<string, object>();
+    for (const r of [...hamlets, ...households, ...people, ...visits]) if (r) records.set(r.id, r);
+
     const items: PushItem[] = [];
+    const orphans: number[] = [];
     for (const entry of entries) {
-      const record = await readRecord(entry);
+      const record = records.get(entry.recordId);
       if (record === undefined) {
-        if (entry.seq !== undefined) await db.outbox.delete(entry.seq);
+        if (entry.seq !== undefined) orphans.push(entry.seq);
         continue;
       }
-      items.push({ key: entry.key, rev: entry.rev, change: toChange(entry.entity, record) });
+      items.push({ key: entry.key, seq: entry.seq ?? 0, rev: entry.rev, change: toChange(entry.entity, record), local: record });
     }
+    if (orphans.length) await db.outbox.bulkDelete(orphans);
     return items;
   });
 }
 
-function readRecord(entry: OutboxEntry): Promise<object | undefined> {
-  const db = getDb();
-  switch (entry.entity) {
-    case 'hamlet':
-      return db.hamlets.get(entry.recordId);
-    case 'household':
-      return db.households.get(entry.recordId);
-    case 'person':
-      return db.people.get(entry.recordId);
-    case 'visit':
-      return db.visits.get(entry.recordId);
-  }
-}
-
+/**
+ * Applies the server's answers to one batch in one transaction: one read of the batch's outbox entries, then every
+ * write (receipts, versions, marks, acknowledgements) issued together as bulk operations.
+ */
 export async function applyPushResults(items: readonly PushItem[], results: readonly PushResult[]): Promise<PushOutcome> {
   const db = getDb();
   const byKey = new Map(results.map((r) => [`${r.entity}:${r.id}`, r]));
   const outcome: PushOutcome = { acknowledged: 0, conflicts: 0, rejected: 0 };
   await db.transaction('rw', [db.outbox, db.hamlets, db.households, db.people, db.visits], async () => {
-    const acked: { key: string; rev: number }[] = [];
+    const entries = new Map<string, OutboxEntry>();
+    for (const e of await db.outbox.bulkGet(items.map((i) => i.seq))) if (e) entries.set(e.key, e);
+
+    // Visits are immutable: the copy read for the push is the stored one, so the receipt is written with a put.
+    const receipts: LocalVisit[] = [];
+    const versions: Record<Exclude<Entity, 'visit'>, { key: string; changes: { version: number } }[]> = {
+      hamlet: [], household: [], person: [],
+    };
+    const marks: { key: number; changes: Partial<OutboxEntry> }[] = [];
+    const acknowledged: number[] = [];
+
     for (const item of items) {
       const result = byKey.get(item.key);
       if (result === undefined) continue;
       const { entity, record } = item.change;
+      const entry = entries.get(item.key);
       if (result.status === 'applied' || result.status === 'duplicate') {
         if (entity === 'visit') {
-          if (result.seq !== undefined) await db.visits.update(record.id, { receipt: result.seq });
-        } else if (result.version !== undefined && (await db.outbox.where('key').equals(item.key).count()) > 0) {
+          if (result.seq !== undefined) receipts.push({ ...(item.local as LocalVisit), receipt: result.seq });
+        } else if (result.version !== undefined && entry !== undefined) {
           // Also right when the record was edited again meanwhile: that edit continues from the version just stored.
           // Not when the entry is gone: a conflict decision replaced the record while the push was in flight, and
           // the version sent back belongs to the content pushed, not to what the device holds now.
-          await table(entity).update(record.id, { version: result.version });
+          versions[entity].push({ key: record.id, changes: { version: result.version } });
         }
-        acked.push({ key: item.key, rev: item.rev });
+        // Acknowledged only if the record was not written again after the snapshot that was sent.
+        if (entry?.seq !== undefined && entry.rev === item.rev) acknowledged.push(entry.seq);
         outcome.acknowledged += 1;
         continue;
       }
-      const entry = await db.outbox.where('key').equals(item.key).first();
       if (entry?.seq === undefined) continue;
       if (result.status === 'conflict') {
         outcome.conflicts += 1;
         const mark = result.problem ?? (entity === 'visit' ? 'sync.id-conflict' : 'sync.stale-version');
-        await db.outbox.update(entry.seq, { lastError: mark });
+        marks.push({ key: entry.seq, changes: { lastError: mark } });
       } else {
         outcome.rejected += 1;
-        await db.outbox.update(entry.seq, {
-          lastError: result.problem ?? 'sync.invalid-record',
-          attempts: entry.attempts + 1,
+        marks.push({
+          key: entry.seq,
+          changes: { lastError: result.problem ?? 'sync.invalid-record', attempts: entry.attempts + 1 },
         });
       }
     }
-    await acknowledge(acked);
+
+    const writes: Promise<unknown>[] = [];
+    if (receipts.length) writes.push(db.visits.bulkPut(receipts));
+    for (const entity of ['hamlet', 'household', 'person'] as const) {
+      if (versions[entity].length) writes.push(table(entity).bulkUpdate(versions[entity]));
+    }
+    if (marks.length) writes.push(db.outbox.bulkUpdate(marks));
+    if (acknowledged.length) writes.push(db.outbox.bulkDelete(acknowledged));
+    await Promise.all(writes);
   });
   return outcome;
 }

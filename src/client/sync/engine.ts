@@ -1,5 +1,5 @@
 /**
- * One sync pass: PUSH the outbox (oldest first, in batches), fetch the person's open conflicts when there are any,
+ * One sync pass: PUSH the outbox (oldest first, in batches), fetch the person's open conflicts,
  * then PULL pages after the stored cursor until the server has no more. Each step's writes are one Dexie
  * transaction (db/push-batch.ts, db/apply-pulled.ts), so an interrupted pass leaves the device consistent and the
  * next pass simply continues. Not logged in → nothing happens: the app works offline without an account.
@@ -7,7 +7,7 @@
  * `runSync` wraps a pass with the status the screens show; the scheduler (scheduler.ts) decides when to run it.
  */
 import { MAX_PUSH_BATCH } from '../../shared/sync.ts';
-import { replaceConflicts, hasConflictWork } from '../db/conflicts.ts';
+import { replaceConflicts } from '../db/conflicts.ts';
 import { applyPulledPage, PulledChangeError } from '../db/apply-pulled.ts';
 import { getDeviceId } from '../db/meta.ts';
 import { applyPushResults, readPushBatch } from '../db/push-batch.ts';
@@ -35,7 +35,9 @@ export async function syncOnce(options: SyncOptions = {}): Promise<SyncOutcome> 
   if (!(await getSession())) return { kind: 'signed-out' };
   const report: SyncReport = { pushed: 0, conflicts: 0, rejected: 0, pulled: 0 };
   await pushAll(Math.min(options.pushBatchSize ?? MAX_PUSH_BATCH, MAX_PUSH_BATCH), report);
-  if (await hasConflictWork()) await replaceConflicts(await fetchConflicts());
+  // Every pass, not only when this pass met one: a push delivered late (after a retry went through) can leave a
+  // conflict on the server that no answer ever reported to this device.
+  await replaceConflicts(await fetchConflicts());
   await pullAll(options.pullPageSize ?? PULL_PAGE_SIZE, report);
   return { kind: 'synced', ...report };
 }

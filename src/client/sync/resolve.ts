@@ -7,11 +7,17 @@ import type { LocalConflict } from '../db/database.ts';
 import { applyDeviceChoice, applyServerChoice, replaceConflicts, rerecordVisit } from '../db/conflicts.ts';
 import { ApiError } from '../lib/api.ts';
 import { fetchConflicts, resolveConflictOnServer } from './remote.ts';
-import { syncNow } from './scheduler.ts';
+import { syncNow, whileSyncPaused } from './scheduler.ts';
 
 export type ConflictChoice = 'device' | 'server';
 
 export async function resolveConflict(conflict: LocalConflict, choice: ConflictChoice): Promise<void> {
+  await whileSyncPaused(() => decide(conflict, choice));
+  void syncNow();
+}
+
+/** The decision itself, on the server and then on the device, with no sync pass running in between. */
+async function decide(conflict: LocalConflict, choice: ConflictChoice): Promise<void> {
   try {
     if (conflict.entity === 'visit') {
       // A visit is immutable: the server keeps its event; "keep mine" records this device's event again.
@@ -32,5 +38,4 @@ export async function resolveConflict(conflict: LocalConflict, choice: ConflictC
     }
     throw error;
   }
-  void syncNow();
 }

@@ -32,6 +32,19 @@ export async function withSyncLock<T>(fn: () => Promise<T>): Promise<T | 'busy'>
   return locks.request(LOCK_NAME, { ifAvailable: true }, async (lock) => (lock ? fn() : 'busy'));
 }
 
+/**
+ * Runs `fn` holding the sync lock, waiting for a pass under way to finish first: a person's conflict decision must
+ * not interleave with a pass that read the cursor before it. Without Web Locks, waits for this tab's engine work.
+ */
+export async function whileSyncPaused<T>(fn: () => Promise<T>): Promise<T> {
+  const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
+  if (!locks) {
+    await syncEngineSettled();
+    return fn();
+  }
+  return locks.request(LOCK_NAME, () => fn());
+}
+
 export interface SchedulerDeps {
   run?: () => Promise<SyncOutcome>;
   random?: () => number;

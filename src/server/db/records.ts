@@ -64,15 +64,23 @@ export function scopeCondition(scope: Scope) {
 
 export function recordsRepository(db: Executor) {
   return {
-    /** The current rows for these ids (any entity), locked for the writer's transaction unless `forUpdate` is false. */
-    async findByIds(ids: readonly string[], options: { forUpdate?: boolean } = {}): Promise<StoredRecord[]> {
-      if (ids.length === 0) return [];
-      const lock = options.forUpdate === false ? sql`` : sql`FOR UPDATE`;
+    /**
+     * The current rows for these records, locked for the writer's transaction unless `forUpdate` is false. Looked up
+     * by (entity, id), the primary key: by id alone PostgreSQL must skip-scan the key once per entity.
+     */
+    async findByKeys(
+      keys: ReadonlyArray<{ entity: Entity; id: string }>,
+      options: { forUpdate?: boolean } = {},
+    ): Promise<StoredRecord[]> {
+      if (keys.length === 0) return [];
+      const lock = options.forUpdate === false ? sql`` : sql`FOR UPDATE OF r`;
       const rows = await rawRows<RecordRow>(
         db,
-        sql`SELECT entity, id::text AS id, province_code, commune_code, version, seq::float8 AS seq, content_hash, data
-            FROM records
-            WHERE id IN (SELECT (jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))::uuid)
+        sql`SELECT r.entity, r.id::text AS id, r.province_code, r.commune_code, r.version, r.seq::float8 AS seq,
+                   r.content_hash, r.data
+            FROM records r
+            JOIN (SELECT DISTINCT entity, id FROM jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) AS k(entity text, id uuid)) k
+              ON r.entity = k.entity AND r.id = k.id
             ${lock}`,
       );
       return rows.map((r) => ({

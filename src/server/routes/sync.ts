@@ -10,6 +10,7 @@ import type {} from '@fastify/swagger';
 import * as z from 'zod/mini';
 import { MAX_PULL_PAGE, MAX_PUSH_BATCH, pullResponseSchema, pushResponseSchema, type PullResponse } from '../../shared/sync.ts';
 import type { PulledChange } from '../../shared/sync.ts';
+import type { Entity } from '../../shared/records.ts';
 import type { Database } from '../db/client.ts';
 import { recordsRepository } from '../db/records.ts';
 import { conflictsRepository } from '../db/conflicts.ts';
@@ -83,7 +84,10 @@ export function syncRoutes(
       const rows = await conflictsRepository(database.db).listOpen(user.scope, user.role === 'volunteer' ? user.id : null);
       // The server side of a conflict is the record as it is NOW, not as it was when the conflict arose: the device
       // may already have pulled past later versions, and "use the server's version" must not bring an old one back.
-      const stored = await recordsRepository(database.db).findByIds([...new Set(rows.map((c) => c.recordId))], { forUpdate: false });
+      const stored = await recordsRepository(database.db).findByKeys(
+        rows.map((c) => ({ entity: c.entity as Entity, id: c.recordId })),
+        { forUpdate: false },
+      );
       const current = new Map(stored.map((r) => [`${r.entity}:${r.id}`, r]));
       reply.header('Cache-Control', 'no-store');
       return {

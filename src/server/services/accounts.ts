@@ -6,12 +6,14 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { normalizeVnPhone } from '../../shared/phone.ts';
 import { uuidv7 } from '../../shared/ids.ts';
 import type { AppDb } from '../db/client.ts';
 import { teamsRepository, usersRepository, type NewUser, type UserRow } from '../db/users.ts';
 import { sessionsRepository } from '../db/sessions.ts';
 import type { Role } from '../db/schema.ts';
+import { fullUnitName } from '../../shared/areas.ts';
 import { hashPassword, MIN_PASSWORD_LENGTH } from '../auth/passwords.ts';
 
 export type ScopeSpec =
@@ -63,24 +65,28 @@ export async function createAccount(
   const s = input.scope;
   switch (s.kind) {
     case 'all':
+      // 'all' is the one label that is not a name: the app shows it in the person's language.
       scoped = { scopeKind: 'all', scopeProvince: null, scopeCommunes: [], scopeLabel: 'all', teamId: null };
       break;
     case 'province':
       if (!/^\d{2}$/.test(s.code)) throw new AccountError(`Mã tỉnh không hợp lệ / Invalid province code: ${s.code}`);
-      scoped = { scopeKind: 'province', scopeProvince: s.code, scopeCommunes: [], scopeLabel: `province:${s.code}`, teamId: null };
+      scoped = { scopeKind: 'province', scopeProvince: s.code, scopeCommunes: [], scopeLabel: unitLabel(s.code), teamId: null };
       break;
     case 'commune':
       if (!/^\d{5}$/.test(s.code)) throw new AccountError(`Mã xã không hợp lệ / Invalid commune code: ${s.code}`);
-      scoped = { scopeKind: 'communes', scopeProvince: null, scopeCommunes: [s.code], scopeLabel: `commune:${s.code}`, teamId: null };
+      scoped = { scopeKind: 'communes', scopeProvince: null, scopeCommunes: [s.code], scopeLabel: unitLabel(s.code), teamId: null };
       break;
     case 'district':
       if (s.communes.length === 0) throw new AccountError(`Huyện ${s.code} không có xã nào / District ${s.code} has no communes`);
-      scoped = { scopeKind: 'communes', scopeProvince: null, scopeCommunes: s.communes, scopeLabel: `district:${s.code}`, teamId: null };
+      scoped = { scopeKind: 'communes', scopeProvince: null, scopeCommunes: s.communes, scopeLabel: districtLabel(s.code), teamId: null };
       break;
     case 'team': {
       const team = await teamsRepository(db).findById(s.teamId);
       if (team === undefined) throw new AccountError(`Không có tổ / No team with id ${s.teamId}`);
-      scoped = { scopeKind: 'communes', scopeProvince: null, scopeCommunes: [team.communeCode], scopeLabel: `team:${team.id}`, teamId: team.id };
+      scoped = {
+        scopeKind: 'communes', scopeProvince: null, scopeCommunes: [team.communeCode],
+        scopeLabel: `${team.name} — ${unitLabel(team.communeCode)}`, teamId: team.id,
+      };
       break;
     }
   }
@@ -119,4 +125,39 @@ export function communesOfOldDistrict(unitsDir: string, districtCode: string): s
   const result = new Set<string>();
   for (const c of district.communes) for (const n of map.communes[c.code] ?? []) result.add(n);
   return [...result].sort();
+}
+
+// ---- Readable scope labels, made of names from the data files only (no UI words: those live in locales/) -------
+
+interface Units2025 {
+  provinces: { code: string; name: string; type: string; communes: { code: string; name: string; type: string }[] }[];
+}
+
+let names2025: Map<string, string> | undefined;
+
+/** "Xã Pù Luông, Tỉnh Thanh Hoá" for a commune code, "Tỉnh Thanh Hoá" for a province code; the code if unknown. */
+export function unitLabel(code: string): string {
+  if (names2025 === undefined) {
+    const units = JSON.parse(
+      readFileSync(new URL('../../../public/data/admin-units-2025.json', import.meta.url), 'utf8'),
+    ) as Units2025;
+    names2025 = new Map();
+    for (const p of units.provinces) {
+      names2025.set(p.code, fullUnitName(p));
+      for (const c of p.communes) names2025.set(c.code, `${fullUnitName(c)}, ${fullUnitName(p)}`);
+    }
+  }
+  return names2025.get(code) ?? code;
+}
+
+/** "Huyện Ngọc Lặc, Tỉnh Thanh Hoá" for a pre-2025 district code (the unit type itself dates it). */
+export function districtLabel(code: string, unitsDir: string = fileURLToPath(new URL('../data', import.meta.url))): string {
+  const pre = JSON.parse(readFileSync(join(unitsDir, 'vn-admin-units-pre2025.json'), 'utf8')) as {
+    provinces: { name: string; type: string; districts: { code: string; name: string; type: string }[] }[];
+  };
+  for (const p of pre.provinces) {
+    const d = p.districts.find((x) => x.code === code);
+    if (d) return `${fullUnitName(d)}, ${fullUnitName(p)}`;
+  }
+  return code;
 }

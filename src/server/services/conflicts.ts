@@ -36,7 +36,7 @@ export async function resolveConflict(
     if (conflict.resolvedAt !== null) throw new ProblemError('request.invalid', 'This conflict is already resolved.');
     const entity = conflict.entity as Entity;
     const records = recordsRepository(tx);
-    const stored = (await records.findByIds([conflict.recordId])).find((r) => r.entity === entity);
+    const [stored] = await records.findByKeys([{ entity, id: conflict.recordId }]);
     if (stored === undefined) throw new ProblemError('not-found');
 
     if (choice === 'server') {

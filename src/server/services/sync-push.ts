@@ -57,16 +57,16 @@ export async function applyPush(
     const records = recordsRepository(tx);
     const parsed = rawChanges.map((raw) => ({ raw, result: changeSchema.safeParse(raw) }));
 
-    const ids = new Set<string>();
+    const wanted = new Map<string, { entity: Entity; id: string }>();
     for (const p of parsed) {
       if (!p.result.success) continue;
       const rec = p.result.data.record as unknown as Record<string, unknown>;
-      ids.add(String(rec.id));
+      wanted.set(key(p.result.data.entity, String(rec.id)), { entity: p.result.data.entity, id: String(rec.id) });
       const parent = parentOf(p.result.data.entity, rec);
-      if (parent) ids.add(parent.id);
+      if (parent) wanted.set(key(parent.entity, parent.id), parent);
     }
     const current = new Map<string, Current>();
-    for (const s of await records.findByIds([...ids])) current.set(key(s.entity, s.id), fromStored(s));
+    for (const s of await records.findByKeys([...wanted.values()])) current.set(key(s.entity, s.id), fromStored(s));
 
     const results: PushResult[] = [];
     const writes = new Map<string, RecordWrite>();

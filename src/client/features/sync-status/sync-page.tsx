@@ -83,7 +83,7 @@ export function SyncPage() {
               <dt>{t('account.phone')}</dt>
               <dd>{view.user.phone}</dd>
               <dt>{t('account.scope')}</dt>
-              <dd>{view.user.scopeLabel}</dd>
+              <dd>{view.user.scopeLabel === 'all' ? t('scopeAll') : view.user.scopeLabel}</dd>
             </dl>
             {confirmingLogout ? (
               <Notice tone="warn">

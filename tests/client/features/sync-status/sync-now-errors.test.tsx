@@ -38,7 +38,7 @@ describe('the "Đồng bộ ngay" answer', () => {
 
     const badResponse = 'Chưa đồng bộ được: Máy chủ trả lời không đúng định dạng. Hãy cập nhật ứng dụng rồi thử lại.';
     // Once as the button's answer, once as the status notice.
-    expect(await screen.findAllByText(badResponse)).toHaveLength(2);
+    await vi.waitFor(() => expect(screen.getAllByText(badResponse)).toHaveLength(2), { timeout: 5000 });
     expect(screen.queryByText(/lỗi không xác định/)).toBeNull();
   });
 });
