@@ -4,12 +4,47 @@
  * false), so the update prompt is ours too. The administrative-unit list is a static asset in public/data: it is
  * precached for the offline area picker but never part of a JS bundle.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
+import type { Plugin } from 'vite';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
+
+/**
+ * Writes a .br and a .gz twin of every text file in dist/ after the build, so the server sends compressed files
+ * without compressing on each request (@fastify/static `preCompressed`). On a slow link the start page's ~570 KB
+ * of JavaScript travels as ~185 KB. Runs after vite-plugin-pwa has written sw.js and the manifest.
+ */
+function precompress(): Plugin {
+  const TEXT = /\.(js|mjs|css|html|json|webmanifest|svg|txt|map)$/;
+  const walk = (dir: string): string[] =>
+    readdirSync(dir).flatMap((name) => {
+      const path = join(dir, name);
+      return statSync(path).isDirectory() ? walk(path) : [path];
+    });
+  return {
+    name: 'tung-nha-precompress',
+    apply: 'build',
+    enforce: 'post',
+    closeBundle: {
+      order: 'post',
+      sequential: true,
+      handler() {
+        for (const file of walk('dist')) {
+          if (!TEXT.test(file) || file.endsWith('.map')) continue;
+          const body = readFileSync(file);
+          if (body.length < 1024) continue;
+          writeFileSync(`${file}.gz`, gzipSync(body, { level: 9 }));
+          writeFileSync(`${file}.br`, brotliCompressSync(body, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11 } }));
+        }
+      },
+    },
+  };
+}
 
 export default defineConfig({
   define: {
@@ -17,6 +52,7 @@ export default defineConfig({
     'import.meta.env.VITE_APP_VERSION': JSON.stringify(version),
   },
   plugins: [
+    precompress(),
     react(),
     VitePWA({
       strategies: 'injectManifest',

@@ -9,6 +9,7 @@ import type { Database } from './db/client.ts';
 import { installProblemHandler } from './plugins/problems.ts';
 import { installZodValidation } from './plugins/zod-validation.ts';
 import { installGzipBodies } from './plugins/gzip-body.ts';
+import { installResponseCompression } from './plugins/compress-responses.ts';
 import { installStaticFiles } from './plugins/static-files.ts';
 import { healthRoutes } from './routes/health.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -68,6 +69,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   installProblemHandler(app);
   installZodValidation(app);
   installGzipBodies(app);
+  installResponseCompression(app);
   await app.register(helmet, {
     contentSecurityPolicy: CONTENT_SECURITY_POLICY,
     // Plain http on 127.0.0.1 / a LAN during pilots: HSTS would be ignored there and is set by the TLS proxy in

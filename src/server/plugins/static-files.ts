@@ -3,6 +3,7 @@
  * Cache policy: Vite's content-hashed files under /assets/ never change → a year, immutable. Everything else
  * (index.html, sw.js, manifest.webmanifest, icons) → `no-cache`: the browser revalidates with the ETag every time,
  * so a new deployment is seen at once and the service worker updates promptly.
+ * Text files are served precompressed (brotli or gzip twins written by the build) where the browser accepts it.
  * SPA fallback: a GET that accepts text/html and is not under /api/ gets index.html (client-side routes deep-link);
  * anything else unknown is a 404 Problem.
  */
@@ -38,6 +39,8 @@ export async function installStaticFiles(app: FastifyInstance, distDir: string |
       etag: true,
       lastModified: true,
       index: ['index.html'],
+      // dist/ holds .br and .gz twins of every text file (written by the build): sent to browsers that accept them.
+      preCompressed: true,
       setHeaders(reply, filePath) {
         reply.header('Cache-Control', cacheControlFor(filePath));
       },
