@@ -48,6 +48,8 @@ export interface KnownHouseholdState {
   people: LocalPerson[];
   visits: LocalVisit[];
   oldSummary: SummaryRow | undefined;
+  /** The totals row of a hamlet, read together with the rest (null: read, and there is none yet). */
+  hamletTotals?: { hamletId: string; row: HamletTotalsRow | null };
 }
 
 /** Reads everything a refresh needs, in parallel (one round trip). */
@@ -139,7 +141,13 @@ async function applyRefresh(
   if (summaryDeletes.length) writes.push(t.summaries.bulkDelete(summaryDeletes));
   const changed = [...deltas.values()];
   if (changed.length) {
-    const currents = await t.hamletTotals.bulkGet(changed.map((d) => d.hamletId));
+    // Totals read in advance (saving a visit reads them with the household) spare a dependent round trip.
+    const known = new Map<string, HamletTotalsRow | null>();
+    for (const [, state] of states) if (state.hamletTotals) known.set(state.hamletTotals.hamletId, state.hamletTotals.row);
+    const missing = changed.filter((d) => !known.has(d.hamletId)).map((d) => d.hamletId);
+    const fetched = missing.length ? await t.hamletTotals.bulkGet(missing) : [];
+    missing.forEach((id, i) => known.set(id, fetched[i] ?? null));
+    const currents = changed.map((d) => known.get(d.hamletId) ?? undefined);
     writes.push(
       t.hamletTotals.bulkPut(
         changed.map((d, i) => {

@@ -79,7 +79,8 @@ async function saveVisits(n: number) {
       outcome: 'guided' as const,
       subSkills: [],
     }));
-    const draft = { householdId: h.id, outcomes, notes: 'Đã hướng dẫn', followUpOn: '2026-12-01' };
+    // As the visit form does: it knows the household's hamlet and passes it along.
+    const draft = { householdId: h.id, hamletId: h.hamletId, outcomes, notes: 'Đã hướng dẫn', followUpOn: '2026-12-01' };
     let t = performance.now();
     const saved = await logVisit(draft, 'bench-device');
     save.push(performance.now() - t);

@@ -65,6 +65,21 @@ describe('logging visits', () => {
     expect(await countOutbox()).toBe(5); // + the visit; the person's second write coalesces
   });
 
+  it('keeps the same totals whether the caller names the hamlet, names a wrong one, or names none', async () => {
+    const { hamlet, household, members } = await householdWithTwo();
+    const other = await createHamlet(AREA, { name: 'Thôn Tây' });
+    const person = members[0]!.id;
+    await logVisit({ householdId: household.id, hamletId: hamlet.id, outcomes: allFive(person, 'guided'), notes: '', followUpOn: null }, 'd');
+    await logVisit({ householdId: household.id, hamletId: other.id, outcomes: allFive(person, 'proficient'), notes: '', followUpOn: null }, 'd');
+    await logVisit({ householdId: household.id, outcomes: allFive(members[1]!.id, 'guided'), notes: '', followUpOn: null }, 'd');
+
+    const overview = await getHamletOverview(hamlet.id, '2026-11-22');
+    expect(overview).toMatchObject({ households: 1, visited: 1, atTarget: 1, people: 2 });
+    expect(overview.proficient['online-safety']).toBe(1);
+    expect(overview.guided['online-safety']).toBe(1);
+    expect(await getDb().hamletTotals.get(other.id)).toBeUndefined();
+  });
+
   it('refuses a visit for someone outside the household and saves nothing', async () => {
     const { household } = await householdWithTwo();
     await expect(
