@@ -96,8 +96,15 @@ export async function applyPushResults(items: readonly PushItem[], results: read
   const byKey = new Map(results.map((r) => [`${r.entity}:${r.id}`, r]));
   const outcome: PushOutcome = { acknowledged: 0, conflicts: 0, rejected: 0 };
   await db.transaction('rw', [db.outbox, db.hamlets, db.households, db.people, db.visits], async () => {
+    // A batch is (nearly) contiguous in seq: one getAll over its range instead of a get per entry.
+    const seqs = items.map((i) => i.seq);
+    const low = Math.min(...seqs);
+    const high = Math.max(...seqs);
+    const wanted = new Set(seqs);
     const entries = new Map<string, OutboxEntry>();
-    for (const e of await db.outbox.bulkGet(items.map((i) => i.seq))) if (e) entries.set(e.key, e);
+    for (const e of await db.outbox.where('seq').between(low, high, true, true).toArray()) {
+      if (e.seq !== undefined && wanted.has(e.seq)) entries.set(e.key, e);
+    }
 
     // Visits are immutable: the copy read for the push is the stored one, so the receipt is written with a put.
     const receipts: LocalVisit[] = [];
@@ -146,10 +153,24 @@ export async function applyPushResults(items: readonly PushItem[], results: read
       if (versions[entity].length) writes.push(table(entity).bulkUpdate(versions[entity]));
     }
     if (marks.length) writes.push(db.outbox.bulkUpdate(marks));
-    if (acknowledged.length) writes.push(db.outbox.bulkDelete(acknowledged));
+    if (acknowledged.length) writes.push(deleteSeqs(acknowledged));
     await Promise.all(writes);
   });
   return outcome;
+}
+
+/** Deletes outbox entries by seq, as one range delete per run of consecutive seqs (usually the whole batch). */
+function deleteSeqs(seqs: number[]): Promise<unknown> {
+  const db = getDb();
+  const sorted = [...seqs].sort((a, b) => a - b);
+  const runs: [number, number][] = [];
+  for (const s of sorted) {
+    const last = runs[runs.length - 1];
+    if (last && s === last[1] + 1) last[1] = s;
+    else runs.push([s, s]);
+  }
+  // Between a run's ends every seq is one of ours: the run is consecutive integers.
+  return Promise.all(runs.map(([a, b]) => (a === b ? db.outbox.delete(a) : db.outbox.where('seq').between(a, b, true, true).delete())));
 }
 
 function table(entity: Exclude<Entity, 'visit'>) {
