@@ -108,14 +108,15 @@ export class TungNhaDb extends Dexie {
         await rebuildAllProjections(tx);
       });
     // v3: sync conflicts waiting for a person's decision. A new table only; nothing to migrate.
+    // v3: conflicts waiting for a person; and two indexes no query uses dropped (each costs every write).
     this.version(3).stores({
       hamlets: 'id, communeCode',
       households: 'id, hamletId, communeCode',
       people: 'id, householdId',
-      visits: 'id, householdId, corrects',
+      visits: 'id, householdId',
       summaries: 'householdId, hamletId, [hamletId+followUpOn]',
       hamletTotals: 'hamletId',
-      outbox: '++seq, &key, queuedAt',
+      outbox: '++seq, &key',
       meta: 'key',
       conflicts: 'id, recordId',
     });

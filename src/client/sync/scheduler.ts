@@ -5,7 +5,7 @@
  * none, each tab runs on its own and the server's idempotent push keeps that safe). A 401 is not retried: the
  * status says "log in again" and the outbox waits.
  */
-import { liveQuery, type Subscription } from 'dexie';
+import { Dexie, type ObservabilitySet } from 'dexie';
 import { getDb } from '../db/database.ts';
 import { updateSyncStatus, getSyncStatus } from '../db/sync-state.ts';
 import { NeedsLoginError } from '../lib/api.ts';
@@ -63,7 +63,7 @@ export class SyncScheduler {
   private inFlight: Promise<RunResult> | null = null;
   private again = false;
   private stopped = true;
-  private subscription: Subscription | undefined;
+  private unwatch: (() => void) | undefined;
   private readonly run: () => Promise<SyncOutcome>;
   private readonly random: () => number;
   private readonly now: () => number;
@@ -89,8 +89,8 @@ export class SyncScheduler {
     this.stopped = true;
     window.removeEventListener('online', this.onOnline);
     window.removeEventListener('offline', this.onOffline);
-    this.subscription?.unsubscribe();
-    this.subscription = undefined;
+    this.unwatch?.();
+    this.unwatch = undefined;
     this.clearTimer();
   }
 
@@ -114,23 +114,19 @@ export class SyncScheduler {
     void track(updateSyncStatus({ state: 'offline' }));
   };
 
-  /** A write bumps `queuedAt` of its outbox entry: sync a little later, once the person has finished typing. */
+  /**
+   * A local write touches the outbox: sync a little later, once the person has finished typing. Dexie reports every
+   * committed change (in this tab and others) without a query or an index; the engine's own outbox writes during a
+   * pass are ignored (a write made meanwhile is caught by `again`).
+   */
   private watchOutbox(): void {
-    let latest = '';
-    // Indexed: the newest queuedAt is one key lookup, however many changes wait offline.
-    this.subscription = liveQuery(async () => {
-      const newest = await getDb().outbox.orderBy('queuedAt').last();
-      return newest?.queuedAt ?? '';
-    }).subscribe({
-      next: (max) => {
-        if (max > latest) {
-          const first = latest === '';
-          latest = max;
-          if (!first) this.requestSync(WRITE_DELAY_MS);
-        }
-      },
-      error: () => undefined,
-    });
+    const handler = (parts: ObservabilitySet) => {
+      if (this.inFlight) return;
+      const prefix = `idb://${getDb().name}/outbox/`;
+      if (Object.keys(parts).some((k) => k.startsWith(prefix))) this.requestSync(WRITE_DELAY_MS);
+    };
+    Dexie.on('storagemutated', handler);
+    this.unwatch = () => Dexie.on('storagemutated').unsubscribe(handler);
   }
 
   /** A tab closed mid-sync leaves 'running' behind; a new start knows better. */

@@ -4,6 +4,7 @@ import {
   BACKOFF_CAP_MS, PERIOD_MS, SyncScheduler, backoffDelay, withSyncLock,
 } from '../../../src/client/sync/scheduler.ts';
 import type { SyncOutcome } from '../../../src/client/sync/engine.ts';
+import { createHamlet } from '../../../src/client/db/hamlets.ts';
 
 const synced: SyncOutcome = { kind: 'synced', pushed: 0, conflicts: 0, rejected: 0, pulled: 0 };
 const passThrough = <T,>(fn: () => Promise<T>) => fn();
@@ -14,6 +15,19 @@ afterEach(() => {
 });
 
 describe('sync scheduler', () => {
+  it('syncs a couple of seconds after a local write', async () => {
+    const run = vi.fn(async () => synced);
+    const scheduler = new SyncScheduler({ run, lock: passThrough });
+    scheduler.start();
+    await vi.waitFor(() => expect(run).toHaveBeenCalledTimes(1)); // the start-up pass
+    await vi.waitFor(() => expect(scheduler.nextDelayMs).toBe(PERIOD_MS));
+
+    await createHamlet({ provinceCode: '38', communeCode: '15061' }, { name: 'Thôn Mới' });
+    await vi.waitFor(() => expect(scheduler.nextDelayMs).toBe(2_000));
+    await vi.waitFor(() => expect(run).toHaveBeenCalledTimes(2), { timeout: 5_000 });
+    scheduler.stop();
+  });
+
   it('backs off exponentially with full jitter, capped, and resets after a success', async () => {
     let failing = true;
     const run = vi.fn(async () => {
