@@ -38,7 +38,8 @@ describe('login', () => {
     expect(body.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(new Date(body.expiresAt).getTime()).toBeGreaterThan(Date.now() + 29 * 24 * 3600 * 1000);
     expect(body.user).toMatchObject({ name: 'Hà Thị Lan', role: 'coordinator', scope: { kind: 'province', province: '38' } });
-    expect(body.user.phone).not.toContain(phone.slice(4, 7));
+    // Exactly the first four and last three digits: the middle never leaves the server.
+    expect(body.user.phone).toBe(`${phone.slice(0, 4)}•••${phone.slice(7)}`);
     expect(res.headers['cache-control']).toBe('no-store');
   });
 
