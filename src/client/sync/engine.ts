@@ -6,7 +6,7 @@
  *
  * `runSync` wraps a pass with the status the screens show; the scheduler (scheduler.ts) decides when to run it.
  */
-import { MAX_PUSH_BATCH } from '../../shared/sync.ts';
+import { MAX_PULL_PAGE, MAX_PUSH_BATCH } from '../../shared/sync.ts';
 import { replaceConflicts } from '../db/conflicts.ts';
 import { applyPulledPage, PulledChangeError } from '../db/apply-pulled.ts';
 import { getDeviceId } from '../db/meta.ts';
@@ -15,7 +15,8 @@ import { clearSession, getSession, getSyncCursor, updateSyncStatus } from '../db
 import { ApiError, NeedsLoginError } from '../lib/api.ts';
 import { fetchConflicts, pull, push } from './remote.ts';
 
-export const PULL_PAGE_SIZE = 500;
+// The contract's largest page: a page costs a few IndexedDB round trips whatever its size, and gzip'd it is ~180 KB.
+export const PULL_PAGE_SIZE = MAX_PULL_PAGE;
 
 export interface SyncReport {
   pushed: number;
