@@ -37,3 +37,22 @@ export function parseOrThrow<S extends z.ZodMiniType>(schema: S, input: unknown)
   if (!r.ok) throw new ValidationError(r.errors);
   return r.value;
 }
+
+export interface SaveFailure {
+  /** Field → validation message key, when the input was at fault; null when it was not (keep what is shown). */
+  fields: FieldErrors | null;
+  message: string | null;
+}
+
+/**
+ * What a form shows after a failed save: the field messages of a ValidationError and the form's own message for
+ * "the record is gone", "fix the fields" (null: the field messages say enough) or any other failure. Whatever was
+ * typed stays in the form; the repository's transaction saved nothing.
+ */
+export function describeSaveFailure(
+  err: unknown,
+  messages: { notFound: string; invalid: string | null; failed: string },
+): SaveFailure {
+  if (!(err instanceof ValidationError)) return { fields: null, message: messages.failed };
+  return { fields: err.errors, message: err.errors._ ? messages.notFound : messages.invalid };
+}

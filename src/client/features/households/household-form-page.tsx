@@ -10,7 +10,7 @@ import { useTranslation } from 'react-i18next';
 import { getHamlet } from '../../db/hamlets.ts';
 import { createHousehold, deleteHousehold, getHousehold, listMembers, updateHousehold } from '../../db/households.ts';
 import type { LocalHousehold } from '../../db/database.ts';
-import { ValidationError, type FieldErrors } from '../../db/validation.ts';
+import { describeSaveFailure, type FieldErrors } from '../../db/validation.ts';
 import { Page } from '../../ui/page.tsx';
 import { Notice } from '../../ui/notice.tsx';
 import { routes } from '../../app/routes.ts';
@@ -83,12 +83,13 @@ export function NewHouseholdPage() {
       void navigate(routes.household(household.id), { replace: true, state: SAVED_STATE });
     } catch (err) {
       setSaving(false);
-      if (err instanceof ValidationError) {
-        setErrors(err.errors);
-        setFailure(err.errors._ ? t('validation:notFound') : t('households:form.fixErrors'));
-      } else {
-        setFailure(t('households:form.saveError'));
-      }
+      const failure = describeSaveFailure(err, {
+        notFound: t('validation:notFound'),
+        invalid: t('households:form.fixErrors'),
+        failed: t('households:form.saveError'),
+      });
+      if (failure.fields) setErrors(failure.fields);
+      setFailure(failure.message);
     }
   };
 
@@ -193,12 +194,13 @@ function EditHouseholdForm({ household }: { household: LocalHousehold }) {
       void navigate(routes.household(household.id), { state: SAVED_STATE });
     } catch (err) {
       setSaving(false);
-      if (err instanceof ValidationError) {
-        setErrors(err.errors);
-        setFailure(err.errors._ ? t('validation:notFound') : t('households:form.fixErrors'));
-      } else {
-        setFailure(t('households:form.saveError'));
-      }
+      const failure = describeSaveFailure(err, {
+        notFound: t('validation:notFound'),
+        invalid: t('households:form.fixErrors'),
+        failed: t('households:form.saveError'),
+      });
+      if (failure.fields) setErrors(failure.fields);
+      setFailure(failure.message);
     }
   };
 

@@ -6,7 +6,7 @@ import { useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { addPerson, removePerson, updatePerson } from '../../db/households.ts';
 import type { LocalPerson } from '../../db/database.ts';
-import { ValidationError, type FieldErrors } from '../../db/validation.ts';
+import { describeSaveFailure, type FieldErrors } from '../../db/validation.ts';
 import { Notice } from '../../ui/notice.tsx';
 import { MemberFields } from './member-fields.tsx';
 import { memberValues, newMember, toPersonInput, useFocusFirstInvalid, type MemberFormValues } from './form-state.ts';
@@ -141,12 +141,13 @@ function MemberForm({ heading, initial, save, onCancel, onSaved }: MemberFormPro
       onSaved();
     } catch (err) {
       setSaving(false);
-      if (err instanceof ValidationError) {
-        setErrors(err.errors);
-        if (err.errors._) setFailure(t('validation:notFound'));
-      } else {
-        setFailure(t('households:form.saveError'));
-      }
+      const failure = describeSaveFailure(err, {
+        notFound: t('validation:notFound'),
+        invalid: null,
+        failed: t('households:form.saveError'),
+      });
+      if (failure.fields) setErrors(failure.fields);
+      setFailure(failure.message);
     }
   };
 

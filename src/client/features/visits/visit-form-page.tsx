@@ -12,7 +12,7 @@ import { getHousehold, listMembers } from '../../db/households.ts';
 import { correctVisit, listHouseholdVisits, logVisit } from '../../db/visits.ts';
 import { currentAuthorId } from '../../db/sync-state.ts';
 import type { LocalPerson, LocalVisit } from '../../db/database.ts';
-import { ValidationError, type FieldErrors } from '../../db/validation.ts';
+import { describeSaveFailure, type FieldErrors } from '../../db/validation.ts';
 import { todayIso } from '../../lib/format.ts';
 import { Page } from '../../ui/page.tsx';
 import { Notice } from '../../ui/notice.tsx';
@@ -172,12 +172,13 @@ function VisitForm({ householdId, hamletId, householdName, members, initial, cor
       void navigate(routes.household(householdId), { replace: true, state: SAVED_STATE });
     } catch (err) {
       setSaving(false);
-      if (err instanceof ValidationError) {
-        setErrors(err.errors);
-        if (err.errors._) setFailure(t('validation:notFound'));
-      } else {
-        setFailure(t('visits:saveError'));
-      }
+      const failure = describeSaveFailure(err, {
+        notFound: t('validation:notFound'),
+        invalid: null,
+        failed: t('visits:saveError'),
+      });
+      if (failure.fields) setErrors(failure.fields);
+      setFailure(failure.message);
     }
   };
 
