@@ -10,8 +10,8 @@ import problems from '../../../locales/en/problems.json';
 import settings from '../../../locales/en/settings.json';
 import auth from '../../../locales/en/auth.json';
 import sync from '../../../locales/en/sync.json';
-import type { Resources } from './i18n-resources.ts';
+import type { LazyNamespace, Resources } from './i18n-resources.ts';
 
-export const enResources: Record<keyof Resources, Record<string, unknown>> = {
+export const enResources: Record<Exclude<keyof Resources, LazyNamespace>, Record<string, unknown>> = {
   common, area, households, visits, overview, skills, validation, problems, settings, auth, sync,
 };

@@ -12,5 +12,19 @@ import auth from '../../../locales/vi/auth.json';
 import sync from '../../../locales/vi/sync.json';
 
 export const viResources = { common, area, households, visits, overview, skills, validation, problems, settings, auth, sync };
-export type Resources = typeof viResources;
-export const NAMESPACES = Object.keys(viResources) as (keyof Resources)[];
+/** Bundled namespaces: what the start page and the field screens need. */
+export const NAMESPACES = Object.keys(viResources) as (keyof typeof viResources)[];
+
+/**
+ * Namespaces of screens the start page never shows (coordinator reports, team rosters, the resident self-check and
+ * the coaching guides). Only their types are imported here; the strings load with their screen (see
+ * `loadNamespaces` in i18n.ts), so they cost the initial bundle nothing.
+ */
+export interface LazyResources {
+  team: typeof import('../../../locales/vi/team.json');
+  reports: typeof import('../../../locales/vi/reports.json');
+  'self-check': typeof import('../../../locales/vi/self-check.json');
+  guides: typeof import('../../../locales/vi/guides.json');
+}
+export type LazyNamespace = keyof LazyResources;
+export type Resources = typeof viResources & LazyResources;

@@ -5,7 +5,7 @@
  */
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import { viResources, NAMESPACES } from './i18n-resources.ts';
+import { viResources, NAMESPACES, type LazyNamespace } from './i18n-resources.ts';
 
 export const LANGUAGES = ['vi', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -20,10 +20,52 @@ export function storedLanguage(): Language {
   }
 }
 
+type JsonModule = { default: Record<string, unknown> };
+
+/** One lazy chunk per language and namespace; Vite splits each JSON file into its own chunk. */
+const LAZY_LOADERS: Record<Language, Record<LazyNamespace, () => Promise<JsonModule>>> = {
+  vi: {
+    team: () => import('../../../locales/vi/team.json'),
+    reports: () => import('../../../locales/vi/reports.json'),
+    'self-check': () => import('../../../locales/vi/self-check.json'),
+    guides: () => import('../../../locales/vi/guides.json'),
+  },
+  en: {
+    team: () => import('../../../locales/en/team.json'),
+    reports: () => import('../../../locales/en/reports.json'),
+    'self-check': () => import('../../../locales/en/self-check.json'),
+    guides: () => import('../../../locales/en/guides.json'),
+  },
+};
+
+/** Lazy namespaces some screen has asked for: a language switch loads them in the new language too. */
+const requestedLazy = new Set<LazyNamespace>();
+
+async function loadLazy(lng: Language, namespaces: Iterable<LazyNamespace>): Promise<void> {
+  await Promise.all(
+    [...namespaces]
+      .filter((ns) => !i18next.hasResourceBundle(lng, ns))
+      .map(async (ns) => i18next.addResourceBundle(lng, ns, (await LAZY_LOADERS[lng][ns]()).default, true, true)),
+  );
+}
+
+/**
+ * Loads the strings of screens outside the start bundle (reports, team, self-check, guides). Route loaders await it
+ * before they render, in Vietnamese (the fallback) and in the current language.
+ */
+export async function loadNamespaces(...namespaces: LazyNamespace[]): Promise<void> {
+  for (const ns of namespaces) requestedLazy.add(ns);
+  const current = i18next.language === 'en' ? 'en' : 'vi';
+  await loadLazy('vi', namespaces);
+  if (current !== 'vi') await loadLazy(current, namespaces);
+}
+
 async function loadEnglish(): Promise<void> {
-  if (i18next.hasResourceBundle('en', 'common')) return;
-  const { enResources } = await import('./i18n-resources-en.ts');
-  for (const ns of NAMESPACES) i18next.addResourceBundle('en', ns, enResources[ns], true, true);
+  if (!i18next.hasResourceBundle('en', 'common')) {
+    const { enResources } = await import('./i18n-resources-en.ts');
+    for (const ns of NAMESPACES) i18next.addResourceBundle('en', ns, enResources[ns], true, true);
+  }
+  await loadLazy('en', requestedLazy);
 }
 
 export async function initI18n(): Promise<typeof i18next> {
