@@ -10,6 +10,10 @@ import problems from '../../../locales/vi/problems.json';
 import settings from '../../../locales/vi/settings.json';
 import auth from '../../../locales/vi/auth.json';
 import sync from '../../../locales/vi/sync.json';
+import type team from '../../../locales/vi/team.json';
+import type reports from '../../../locales/vi/reports.json';
+import type selfCheck from '../../../locales/vi/self-check.json';
+import type guides from '../../../locales/vi/guides.json';
 
 export const viResources = { common, area, households, visits, overview, skills, validation, problems, settings, auth, sync };
 /** Bundled namespaces: what the start page and the field screens need. */
@@ -21,10 +25,10 @@ export const NAMESPACES = Object.keys(viResources) as (keyof typeof viResources)
  * `loadNamespaces` in i18n.ts), so they cost the initial bundle nothing.
  */
 export interface LazyResources {
-  team: typeof import('../../../locales/vi/team.json');
-  reports: typeof import('../../../locales/vi/reports.json');
-  'self-check': typeof import('../../../locales/vi/self-check.json');
-  guides: typeof import('../../../locales/vi/guides.json');
+  team: typeof team;
+  reports: typeof reports;
+  'self-check': typeof selfCheck;
+  guides: typeof guides;
 }
 export type LazyNamespace = keyof LazyResources;
 export type Resources = typeof viResources & LazyResources;
