@@ -26,15 +26,19 @@ function precompress(): Plugin {
       const path = join(dir, name);
       return statSync(path).isDirectory() ? walk(path) : [path];
     });
+  let outDir = 'dist';
   return {
     name: 'tung-nha-precompress',
     apply: 'build',
     enforce: 'post',
+    configResolved(config) {
+      outDir = config.build.outDir;
+    },
     closeBundle: {
       order: 'post',
       sequential: true,
       handler() {
-        for (const file of walk('dist')) {
+        for (const file of walk(outDir)) {
           if (!TEXT.test(file) || file.endsWith('.map')) continue;
           const body = readFileSync(file);
           if (body.length < 1024) continue;
@@ -90,7 +94,8 @@ export default defineConfig({
     }),
   ],
   build: {
-    outDir: 'dist',
+    // DIST_DIR lets parallel work build and serve its own copy (the server reads the same variable).
+    outDir: process.env.DIST_DIR ?? 'dist',
     emptyOutDir: true,
     // Android Chrome ≥ 90 (Android Go phones stay on old versions for years).
     target: ['chrome90', 'edge90', 'firefox90', 'safari15'],

@@ -3,7 +3,7 @@
  * first with Vite's JS API, so a fresh checkout needs only `npm install && npm start`.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 const SOURCES = ['src/client', 'src/shared', 'locales', 'public', 'index.html', 'vite.config.ts'];
 
@@ -16,18 +16,18 @@ function newestMtime(path: string): number {
   return newest;
 }
 
-export function clientBuildIsStale(rootDir: string): boolean {
-  const index = join(rootDir, 'dist', 'index.html');
+export function clientBuildIsStale(rootDir: string, distDir = 'dist'): boolean {
+  const index = join(resolve(rootDir, distDir), 'index.html');
   if (!existsSync(index)) return true;
   const built = statSync(index).mtimeMs;
   return SOURCES.some((s) => newestMtime(join(rootDir, s)) > built);
 }
 
 /** Builds the PWA when needed; returns true when it built. */
-export async function ensureClientBuilt(rootDir: string, log: (line: string) => void): Promise<boolean> {
-  if (!clientBuildIsStale(rootDir)) return false;
+export async function ensureClientBuilt(rootDir: string, log: (line: string) => void, distDir = 'dist'): Promise<boolean> {
+  if (!clientBuildIsStale(rootDir, distDir)) return false;
   log('Đang dựng ứng dụng web (vite build)… / Building the web app (vite build)…');
   const vite = await import('vite');
-  await vite.build({ root: rootDir, logLevel: 'warn' });
+  await vite.build({ root: rootDir, logLevel: 'warn', build: { outDir: resolve(rootDir, distDir) } });
   return true;
 }

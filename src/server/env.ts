@@ -24,6 +24,8 @@ const envSchema = z.object({
       z.regex(/^postgres(ql)?:\/\//, 'DATABASE_URL phải bắt đầu bằng postgres:// / DATABASE_URL must start with postgres://'),
     ),
   ),
+  /** Where the built PWA lives (relative to the project root); `npm start` builds it there when stale. */
+  DIST_DIR: z._default(z.string().check(z.minLength(1, 'DIST_DIR không được để trống / DIST_DIR must not be empty')), 'dist'),
   LOG_LEVEL: z._default(z.enum(LOG_LEVELS, 'LOG_LEVEL phải là một trong / must be one of: ' + LOG_LEVELS.join(', ')), 'info'),
   DEMO: z._default(z.enum(['0', '1'], 'DEMO phải là 0 hoặc 1 / DEMO must be 0 or 1'), '1'),
 });

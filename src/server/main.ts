@@ -3,7 +3,7 @@
  * with a lock, or PostgreSQL from DATABASE_URL), migrate, listen, and print where to open the app. SIGINT/SIGTERM
  * close the server gracefully (in-flight requests finish, the database closes, the lock is released).
  */
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EnvError, parseEnv, type Env } from './env.ts';
 import { ensureClientBuilt } from './build-client.ts';
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   }
 
   try {
-    await ensureClientBuilt(ROOT, say);
+    await ensureClientBuilt(ROOT, say, env.DIST_DIR);
   } catch (error) {
     // The API is still worth serving (and an older dist/, if any): say so loudly and go on.
     console.error(
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   const seeded = env.DEMO === '1' && (await seedDemoIfEmpty(database.db));
   const showDemo = env.DEMO === '1' && (await hasDemoAccounts(database.db));
 
-  const app = await buildApp({ database, distDir: join(ROOT, 'dist'), logger: loggerOptions(env.LOG_LEVEL) });
+  const app = await buildApp({ database, distDir: resolve(ROOT, env.DIST_DIR), logger: loggerOptions(env.LOG_LEVEL) });
 
   let closing = false;
   const shutdown = async (signal: string) => {

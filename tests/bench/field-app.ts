@@ -23,7 +23,7 @@ const root = new URL('../..', import.meta.url).pathname;
 const SPEC = { provinceCode: '38', communeCode: '15061', hamlets: 10, households: 20_000, peoplePerHousehold: 3, visits: 100_000 };
 
 async function buildAll(): Promise<{ appDir: string; harnessDir: string }> {
-  const appDir = join(root, 'dist');
+  const appDir = join(root, process.env.DIST_DIR ?? 'dist');
   if (!existsSync(join(appDir, 'index.html')) || process.env.BENCH_REBUILD !== '0') {
     await build({ root, logLevel: 'warn' });
   }
