@@ -15,6 +15,12 @@ export const routes = {
   settings: () => '/cai-dat',
   login: () => '/dang-nhap',
   sync: () => '/dong-bo',
+  // Coordinators and team leaders (online screens).
+  reports: () => '/bao-cao',
+  teams: () => '/to',
+  // Residents (no account) and coaching guides.
+  selfCheck: () => '/tu-danh-gia',
+  guides: () => '/huong-dan',
 } as const;
 
 /** Route patterns for the router, derived from the builders so the two cannot disagree. */
@@ -32,4 +38,8 @@ export const routePatterns = {
   settings: routes.settings(),
   login: routes.login(),
   sync: routes.sync(),
+  reports: routes.reports(),
+  teams: routes.teams(),
+  selfCheck: routes.selfCheck(),
+  guides: routes.guides(),
 } as const;
