@@ -28,6 +28,18 @@ const envSchema = z.object({
   DIST_DIR: z._default(z.string().check(z.minLength(1, 'DIST_DIR không được để trống / DIST_DIR must not be empty')), 'dist'),
   LOG_LEVEL: z._default(z.enum(LOG_LEVELS, 'LOG_LEVEL phải là một trong / must be one of: ' + LOG_LEVELS.join(', ')), 'info'),
   DEMO: z._default(z.enum(['0', '1'], 'DEMO phải là 0 hoặc 1 / DEMO must be 0 or 1'), '1'),
+  /**
+   * The key that encrypts CCCD numbers at rest: base64 of 32 random bytes (`openssl rand -base64 32`). Unset on
+   * PGlite → generated once into DATA_DIR/cccd.key; unset with DATABASE_URL → the server refuses to start.
+   */
+  CCCD_KEY: z.optional(
+    z.string().check(
+      z.refine(
+        (s) => /^[A-Za-z0-9+/]{43}=$/.test(s.trim()) && Buffer.from(s.trim(), 'base64').length === 32,
+        'CCCD_KEY phải là base64 của đúng 32 byte (openssl rand -base64 32) / CCCD_KEY must be the base64 of exactly 32 bytes (openssl rand -base64 32)',
+      ),
+    ),
+  ),
 });
 
 export type Env = z.output<typeof envSchema>;

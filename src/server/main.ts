@@ -11,6 +11,7 @@ import { DataDirLockedError } from './db/lock.ts';
 import { openFromEnv, type OpenedData } from './db/open-from-env.ts';
 import { buildApp } from './app.ts';
 import { loggerOptions } from './logger.ts';
+import { CccdKeyError, loadCccdKey, type LoadedCccdKey } from './services/cccd-crypto.ts';
 import { formatVnPhone } from '../shared/phone.ts';
 import { DEMO_ACCOUNTS, DEMO_COMMUNE_NAME, DEMO_PASSWORD, hasDemoAccounts, seedDemoIfEmpty } from './services/demo-seed.ts';
 
@@ -34,6 +35,16 @@ async function main(): Promise<void> {
     throw error;
   }
 
+  // Before anything else: with DATABASE_URL and no CCCD_KEY the server must not start at all.
+  let cccdKey: LoadedCccdKey;
+  try {
+    cccdKey = loadCccdKey(env, ROOT);
+  } catch (error) {
+    if (error instanceof CccdKeyError) fail(error.message);
+    throw error;
+  }
+  if (cccdKey.notice !== null) say(cccdKey.notice);
+
   try {
     await ensureClientBuilt(ROOT, say, env.DIST_DIR);
   } catch (error) {
@@ -53,10 +64,12 @@ async function main(): Promise<void> {
     throw error;
   }
   const { database, lock } = opened;
-  const seeded = env.DEMO === '1' && (await seedDemoIfEmpty(database.db));
+  const seeded = env.DEMO === '1' && (await seedDemoIfEmpty(database.db, { cccdKey: cccdKey.key }));
   const showDemo = env.DEMO === '1' && (await hasDemoAccounts(database.db));
 
-  const app = await buildApp({ database, distDir: resolve(ROOT, env.DIST_DIR), logger: loggerOptions(env.LOG_LEVEL) });
+  const app = await buildApp({
+    database, distDir: resolve(ROOT, env.DIST_DIR), logger: loggerOptions(env.LOG_LEVEL), cccdKey: cccdKey.key,
+  });
 
   let closing = false;
   const shutdown = async (signal: string) => {

@@ -52,6 +52,6 @@ export async function openTestDatabase(): Promise<TestDatabase> {
 }
 
 export async function resetData(database: Database): Promise<void> {
-  await database.query('TRUNCATE conflicts, records, sessions, users, teams');
+  await database.query('TRUNCATE conflicts, records, sessions, roster_audit, team_members, users, teams');
   await database.query('ALTER SEQUENCE change_seq RESTART WITH 1');
 }

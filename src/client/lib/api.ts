@@ -39,7 +39,7 @@ export class NeedsLoginError extends ApiError {
 }
 
 export interface ApiRequest {
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   body?: unknown;
   /** Send the stored bearer token (default true). Login sends none. */
   auth?: boolean;

@@ -12,6 +12,18 @@ import { lockWriters, recordsRepository, type RecordWrite } from '../db/records.
 import type { Role } from '../db/schema.ts';
 import { createAccount, type ScopeSpec } from './accounts.ts';
 import { contentHash } from './content-hash.ts';
+import { memberInputSchema, type MemberInput } from '../../shared/roster.ts';
+import { rosterRepository } from '../db/roster.ts';
+import { createCccdCipher } from './cccd-crypto.ts';
+
+/** The demo team's roster: fake CCCD numbers born in Thanh Hóa (038), agreeing with each birth year and sex. */
+export const DEMO_TEAM_MEMBERS: MemberInput[] = [
+  { fullName: 'Lò Văn Thắng', cccd: '038088004512', phone: '0900000003', birthYear: 1988, sex: 'male', affiliation: 'youth-union', role: 'leader' },
+  { fullName: 'Hà Văn Minh', cccd: '038095003817', phone: '0900000004', birthYear: 1995, sex: 'male', affiliation: 'youth-union', role: 'member' },
+  { fullName: 'Lương Thị Hoa', cccd: '038199006241', phone: '0900000005', birthYear: 1999, sex: 'female', affiliation: 'women-union', role: 'member' },
+  { fullName: 'Phạm Văn Long', cccd: '038079001133', phone: '0900000006', birthYear: 1979, sex: 'male', affiliation: 'commune-police', role: 'member' },
+  { fullName: 'Vi Thị Lan', cccd: '038301002946', phone: '0900000007', birthYear: 2001, sex: 'female', affiliation: 'school', role: 'member' },
+];
 
 export const DEMO_PASSWORD = 'tungnha2026';
 export const DEMO_PROVINCE = '38';
@@ -43,7 +55,8 @@ const HOUSEHOLDS: { hamlet: number; head: string; address: string; members: [str
 ];
 
 /** Seeds when no account exists; returns true when it did. */
-export async function seedDemoIfEmpty(db: AppDb): Promise<boolean> {
+/** `cccdKey`: the server's CCCD key; with it the demo team gets its member list (CCCDs are stored encrypted). */
+export async function seedDemoIfEmpty(db: AppDb, options: { cccdKey?: Buffer | null } = {}): Promise<boolean> {
   if ((await usersRepository(db).count()) > 0) return false;
   const team = await teamsRepository(db).create({
     id: uuidv7(), name: 'Tổ công nghệ số cộng đồng xã Pù Luông', provinceCode: DEMO_PROVINCE, communeCode: DEMO_COMMUNE,
@@ -85,6 +98,20 @@ export async function seedDemoIfEmpty(db: AppDb): Promise<boolean> {
     await lockWriters(tx);
     await recordsRepository(tx).upsert(writes);
   });
+  if (options.cccdKey) {
+    const cipher = createCccdCipher(options.cccdKey);
+    await rosterRepository(db).insertMembers(
+      DEMO_TEAM_MEMBERS.map((input) => {
+        const m = memberInputSchema.parse(input);
+        const id = uuidv7();
+        return {
+          id, teamId: team.id, communeCode: DEMO_COMMUNE, fullName: m.fullName, cccdCipher: cipher.encrypt(m.cccd, id),
+          cccdHmac: cipher.hmac(m.cccd), phone: m.phone, birthYear: m.birthYear, sex: m.sex, affiliation: m.affiliation, role: m.role,
+        };
+      }),
+      authorId,
+    );
+  }
   return true;
 }
 

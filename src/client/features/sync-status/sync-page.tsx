@@ -22,6 +22,9 @@ import { routes } from '../../app/routes.ts';
 import { useSyncView } from './use-sync-view.ts';
 import './sync-status.css';
 
+/** Roles that keep or oversee team rosters (an online screen). */
+const ROSTER_ROLES = ['admin', 'coordinator', 'team-leader'];
+
 type Feedback = { tone: 'ok' | 'bad' | 'info'; text: string } | null;
 
 export function SyncPage() {
@@ -85,6 +88,11 @@ export function SyncPage() {
               <dt>{t('account.scope')}</dt>
               <dd>{view.user.scopeLabel === 'all' ? t('scopeAll') : view.user.scopeLabel}</dd>
             </dl>
+            {ROSTER_ROLES.includes(view.user.role) && (
+              <Link to={routes.teams()} className="button secondary block">
+                {t('account.teams')}
+              </Link>
+            )}
             {confirmingLogout ? (
               <Notice tone="warn">
                 {t('account.logoutConfirmUnsynced', { count: view.unsynced })}
