@@ -39,7 +39,7 @@ export default tseslint.config(
             zone('./src/client/ui', ['./src/client/db', './src/client/sync', './src/client/lib'], 'ui/ is presentational: it gets data and strings through props.'),
             zone('./src/client/db', ['./src/client/sync', './src/client/ui'], 'db/ depends only on shared.'),
             // one feature never imports another
-            ...['area', 'households', 'visits', 'overview', 'settings', 'pwa', 'sync-status', 'auth', 'self-check', 'reports', 'team'].map((f) =>
+            ...['area', 'households', 'visits', 'overview', 'settings', 'pwa', 'sync-status', 'auth', 'self-check', 'reports', 'team', 'guides', 'household-card'].map((f) =>
               ({ target: `./src/client/features/${f}`, from: './src/client/features', except: [`./${f}`], message: 'One feature must not import another: compose them in app/ and share data through db/.' }),
             ),
           ],

@@ -9,11 +9,16 @@
  * - outbox: one entry per record with unsynced local changes, drained by the sync engine.
  * - meta: device id, sync cursor, session, sync status, settings.
  * - conflicts (v3): sync conflicts the server holds for this person, both versions, until someone decides.
+ * - selfChecks, selfCheckDrafts, selfCheckSends, householdCards (v4): residents' self-checks (see db/self-checks.ts)
+ *   and household cards (db/household-links.ts).
+ * - pendingProjections (v5): households whose summary and hamlet totals do not yet include their latest visit (see
+ *   projections.ts `settlePendingProjections`); settled right after the save, or when the database opens.
  */
 import { Dexie, type Table } from 'dexie';
 import type { Hamlet, Household, Person, Visit } from '../../shared/records.ts';
 import type { AreaTotals, HouseholdSummary } from '../../shared/progress.ts';
-import { rebuildAllProjections } from './projections.ts';
+import type { SelfCheck, SelfCheckAnswers } from '../../shared/self-check.ts';
+import { rebuildAllProjections, settleOnOpen } from './projections.ts';
 
 export type LocalHamlet = Hamlet;
 export type LocalHousehold = Household & { searchText: string };
@@ -30,6 +35,11 @@ export interface SummaryRow extends HouseholdSummary {
 
 export interface HamletTotalsRow extends AreaTotals {
   hamletId: string;
+}
+
+/** A household whose projections may lag its records (v5): written with the visit, deleted once settled. */
+export interface PendingProjectionRow {
+  householdId: string;
 }
 
 export type OutboxEntity = 'hamlet' | 'household' | 'person' | 'visit';
@@ -62,6 +72,41 @@ export interface LocalConflict {
   createdAt: string;
 }
 
+/** A self-check a volunteer's device pulled: what a resident of the household said (v4). */
+export type LocalSelfCheck = SelfCheck;
+
+/** The resident's own answers on their device, editable at any time (v4). One row, id 'current'. */
+export interface SelfCheckDraft {
+  id: string;
+  answers: SelfCheckAnswers;
+  updatedAt: string;
+  /** The household link the resident opened or typed (normalised code), and its hamlet once the server named it. */
+  link: { code: string; hamletName: string | null } | null;
+}
+
+/** A snapshot of the resident's answers waiting to be sent, or sent, to a household through its link code (v4). */
+export interface SelfCheckSend {
+  /** The submission's UUIDv7: sending it twice stores it once. */
+  id: string;
+  code: string;
+  answers: SelfCheckAnswers;
+  answeredAt: string;
+  state: 'queued' | 'sent' | 'refused';
+  attempts: number;
+  /** A Problem or transport code of the last failed attempt. */
+  lastError: string | null;
+  sentAt: string | null;
+}
+
+/** A household card created on this device, kept so it shows offline later. The code is the only copy (v4). */
+export interface HouseholdCardRow {
+  householdId: string;
+  linkId: string;
+  code: string;
+  hamletName: string;
+  createdAt: string;
+}
+
 export interface MetaRow {
   key: string;
   value: unknown;
@@ -79,6 +124,11 @@ export class TungNhaDb extends Dexie {
   outbox!: Table<OutboxEntry, number>;
   meta!: Table<MetaRow, string>;
   conflicts!: Table<LocalConflict, string>;
+  selfChecks!: Table<LocalSelfCheck, string>;
+  selfCheckDrafts!: Table<SelfCheckDraft, string>;
+  selfCheckSends!: Table<SelfCheckSend, string>;
+  householdCards!: Table<HouseholdCardRow, string>;
+  pendingProjections!: Table<PendingProjectionRow, string>;
 
   constructor(name: string = DB_NAME) {
     super(name);
@@ -120,6 +170,27 @@ export class TungNhaDb extends Dexie {
       meta: 'key',
       conflicts: 'id, recordId',
     });
+    // v4: residents' self-checks. New tables only: self-checks pulled for households (volunteers), the resident's
+    // own answers and their queue of sends (no account), and household cards kept for offline display.
+    this.version(4).stores({
+      hamlets: 'id, communeCode',
+      households: 'id, hamletId, communeCode',
+      people: 'id, householdId',
+      visits: 'id, householdId',
+      summaries: 'householdId, hamletId, [hamletId+followUpOn]',
+      hamletTotals: 'hamletId',
+      outbox: '++seq, &key',
+      meta: 'key',
+      conflicts: 'id, recordId',
+      selfChecks: 'id, householdId',
+      selfCheckDrafts: 'id',
+      selfCheckSends: 'id, state',
+      householdCards: 'householdId',
+    });
+    // v5: households whose projections a saved visit has not yet reached. A new table only (the others carry over).
+    this.version(5).stores({ pendingProjections: 'householdId' });
+    // A save interrupted between its two transactions (tab closed, phone off) is settled before anything reads.
+    this.on('ready', settleOnOpen);
   }
 }
 

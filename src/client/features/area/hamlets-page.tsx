@@ -18,6 +18,7 @@ import { Page } from '../../ui/page.tsx';
 import { routes } from '../../app/routes.ts';
 import { useAdminUnits } from './use-admin-units.ts';
 import { useValidationMessage } from './validation-message.ts';
+import { ResidentEntry } from './resident-entry.tsx';
 
 /** Runs a repository call; a ValidationError becomes field errors, anything else is rethrown. */
 async function attempt(action: () => Promise<unknown>): Promise<FieldErrors | null> {
@@ -111,6 +112,7 @@ function WorkingCommuneHamlets({ working }: { working: WorkingArea }) {
         </ul>
       )}
       <AddHamletForm working={working} onAdded={(name) => setFlash(t('hamlets.added', { name }))} />
+      <ResidentEntry />
     </Page>
   );
 }

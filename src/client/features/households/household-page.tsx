@@ -10,10 +10,12 @@ import { useTranslation } from 'react-i18next';
 import { formatVnPhone } from '../../../shared/phone.ts';
 import { isFollowUpDue, isProficientInAll, progressByPerson, type PersonProgress } from '../../../shared/progress.ts';
 import { SKILL_CODES, type SubSkillCode } from '../../../shared/skills.ts';
+import { latestSelfReported, type SelfCheckEvent } from '../../../shared/self-check.ts';
 import type { OutcomeEntry } from '../../../shared/records.ts';
 import { getDb, type LocalPerson } from '../../db/database.ts';
 import { getHousehold, listMembers } from '../../db/households.ts';
 import { listHouseholdVisits } from '../../db/visits.ts';
+import { listHouseholdSelfChecks } from '../../db/self-checks.ts';
 import { ownAuthorIds } from '../../db/sync-state.ts';
 import { formatDate, formatNumber, todayIso } from '../../lib/format.ts';
 import { Page } from '../../ui/page.tsx';
@@ -28,19 +30,20 @@ function wasJustSaved(state: unknown): boolean {
 async function loadHousehold(householdId: string) {
   const household = await getHousehold(householdId);
   if (!household) return null;
-  const [members, everyone, visits] = await Promise.all([
+  const [members, everyone, visits, selfChecks] = await Promise.all([
     listMembers(householdId),
     // Removed members too: their past visits stay in the history, under their name.
     getDb().people.where('householdId').equals(householdId).toArray(),
     listHouseholdVisits(householdId),
+    listHouseholdSelfChecks(householdId),
   ]);
-  return { household, members, names: new Map(everyone.map((p) => [p.id, p.fullName])), visits };
+  return { household, members, names: new Map(everyone.map((p) => [p.id, p.fullName])), visits, selfChecks };
 }
 
 export function HouseholdPage() {
   const { householdId = '' } = useParams();
   const location = useLocation();
-  const { t } = useTranslation(['households', 'skills']);
+  const { t } = useTranslation(['households', 'skills', 'self-check']);
   const data = useLiveQuery(() => loadHousehold(householdId), [householdId]);
   const [ownIds, setOwnIds] = useState<readonly string[]>([]);
   useEffect(() => {
@@ -68,7 +71,7 @@ export function HouseholdPage() {
     );
   }
 
-  const { household, members, names, visits } = data;
+  const { household, members, names, visits, selfChecks } = data;
   const progress = progressByPerson(visits.map((v) => v.current));
   const atTarget = members.some((m) => isProficientInAll(progress.get(m.id)));
   const followUpOn = visits[0]?.current.followUpOn ?? null;
@@ -128,6 +131,9 @@ export function HouseholdPage() {
         <Link to={routes.editHousehold(household.id)} className="button secondary block">
           {t('households:page.editHousehold')}
         </Link>
+        <Link to={routes.householdCard(household.id)} className="button secondary block">
+          {t('self-check:household.cardButton')}
+        </Link>
       </div>
 
       <h2 id="progress-heading">{t('households:page.progressHeading')}</h2>
@@ -136,6 +142,7 @@ export function HouseholdPage() {
       ) : (
         <ProgressTable members={members} progress={progress} />
       )}
+      <SelfReported checks={selfChecks} />
 
       <h2>{t('households:page.historyHeading')}</h2>
       {visits.length === 0 ? (
@@ -263,5 +270,49 @@ function VisitOutcomes({ outcomes, names }: { outcomes: readonly OutcomeEntry[];
         );
       })}
     </ul>
+  );
+}
+
+/**
+ * What residents said about themselves (self-checks sent through the household card), per skill from the latest
+ * self-check that answered it. Labelled "Tự đánh giá" and kept apart from the observed table above: beside, never
+ * instead of, what a volunteer saw.
+ */
+function SelfReported({ checks }: { checks: readonly SelfCheckEvent[] }) {
+  const { t } = useTranslation(['self-check', 'skills']);
+  const bySkill = latestSelfReported(checks);
+  const latest = checks.reduce<string | null>((a, c) => (a === null || c.receivedAt > a ? c.receivedAt : a), null);
+  return (
+    <section aria-labelledby="self-reported-heading" className="self-reported">
+      <h2 id="self-reported-heading">
+        {t('self-check:household.heading')} <span className="badge warn">{t('self-check:household.label')}</span>
+      </h2>
+      <p className="muted">{t('self-check:household.intro')}</p>
+      {checks.length === 0 ? (
+        <p className="muted">{t('self-check:household.none')}</p>
+      ) : (
+        <>
+          <ul className="list">
+            {SKILL_CODES.map((s) => {
+              const r = bySkill[s];
+              return (
+                <li key={s} className="self-reported-row">
+                  <span className="grow">{t(`skills:skill.${s}`)}</span>
+                  <span className={`self-level-${r?.level ?? 'none'}`}>
+                    {t(`self-check:level.${r?.level ?? 'none'}`)}
+                    {r && <span className="cell-date">{formatDate(r.answeredAt)}</span>}
+                  </span>
+                </li>
+              );
+            })}
+          </ul>
+          {latest && (
+            <p className="muted">
+              {t('self-check:household.entry', { date: formatDate(latest) })} · {formatNumber(checks.length)}
+            </p>
+          )}
+        </>
+      )}
+    </section>
   );
 }
