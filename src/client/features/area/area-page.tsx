@@ -14,6 +14,7 @@ import { Notice } from '../../ui/notice.tsx';
 import { Page } from '../../ui/page.tsx';
 import { routes } from '../../app/routes.ts';
 import { useAdminUnits } from './use-admin-units.ts';
+import { ResidentEntry } from './resident-entry.tsx';
 
 export function AreaPage() {
   const { t } = useTranslation('area');
@@ -24,21 +25,25 @@ export function AreaPage() {
   return (
     <Page title={t('area.title')} back={working ? { to: routes.hamlets(), label: t('area.back') } : undefined}>
       <p>{t('area.intro')}</p>
-      {state.status === 'loading' && <p role="status">{t('area.loading')}</p>}
-      {state.status === 'error' && (
-        <Notice tone="bad">
-          <p>{t('area.loadError')}</p>
-          <div className="actions">
-            <button type="button" className="button" onClick={retry}>
-              {t('area.retry')}
-            </button>
-          </div>
-        </Notice>
-      )}
-      {state.status === 'ready' && working !== undefined && (
-        <AreaForm units={state.units} working={working} hamletsHref={routes.hamlets()} />
-      )}
+      {/* Space for the form is kept while the list loads: what follows stays where it first appears. */}
+      <div className="area-form-slot">
+        {state.status === 'loading' && <p role="status">{t('area.loading')}</p>}
+        {state.status === 'error' && (
+          <Notice tone="bad">
+            <p>{t('area.loadError')}</p>
+            <div className="actions">
+              <button type="button" className="button" onClick={retry}>
+                {t('area.retry')}
+              </button>
+            </div>
+          </Notice>
+        )}
+        {state.status === 'ready' && working !== undefined && (
+          <AreaForm units={state.units} working={working} hamletsHref={routes.hamlets()} />
+        )}
+      </div>
       <p className="muted">{t('area.source')}</p>
+      <ResidentEntry />
     </Page>
   );
 }
