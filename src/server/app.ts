@@ -14,6 +14,13 @@ import { installStaticFiles } from './plugins/static-files.ts';
 import { healthRoutes } from './routes/health.ts';
 import { authRoutes } from './routes/auth.ts';
 import { syncRoutes } from './routes/sync.ts';
+import { teamRoutes } from './routes/teams.ts';
+import { importRoutes } from './routes/imports.ts';
+import { createCccdCipher } from './services/cccd-crypto.ts';
+import { householdLinkRoutes } from './routes/household-links.ts';
+import { reportRoutes } from './routes/reports.ts';
+import { createAggregator } from './services/aggregator.ts';
+import { SUBMIT_LIMIT_PER_CODE, SUBMIT_LIMIT_PER_IP } from '../shared/household-link.ts';
 import { makeAuthenticate } from './auth/authenticate.ts';
 import { createPhoneLimiter } from './auth/phone-limiter.ts';
 import { ProblemError } from './problem-error.ts';
@@ -36,6 +43,13 @@ export interface AppOptions {
   /** Failed logins per phone before it is refused for `phoneLockMs` (default 5 per 15 minutes). */
   loginFailuresPerPhone?: number;
   phoneLockMs?: number;
+  /** The master key for CCCD numbers at rest (32 bytes; main.ts loads it). Absent → roster routes answer 503. */
+  cccdKey?: Buffer | null;
+  /** Public household-link requests per IP per hour and per code per hour (defaults in shared/household-link.ts). */
+  linkRequestsPerIpPerHour?: number;
+  linkRequestsPerCodePerHour?: number;
+  /** Totals: keep the aggregates up to date in the background after pushes (default true; requests catch up anyway). */
+  aggregateInBackground?: boolean;
 }
 
 export const CONTENT_SECURITY_POLICY = {
@@ -94,6 +108,31 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     loginPerIpPerMinute: options.loginPerIpPerMinute ?? 20,
   });
   syncRoutes(app, { database: options.database, authenticate });
+  const cccdCipher = options.cccdKey ? createCccdCipher(options.cccdKey) : null;
+  teamRoutes(app, { database: options.database, authenticate, cipher: cccdCipher });
+  importRoutes(app, { database: options.database, authenticate, cipher: cccdCipher });
+  householdLinkRoutes(app, {
+    database: options.database,
+    authenticate,
+    limits: {
+      perIpPerHour: options.linkRequestsPerIpPerHour ?? SUBMIT_LIMIT_PER_IP,
+      perCodePerHour: options.linkRequestsPerCodePerHour ?? SUBMIT_LIMIT_PER_CODE,
+    },
+  });
+  // Totals are maintained from the change sequence, off the push path: a run shortly after pushes, one every
+  // minute for other writers (imports, self-checks), and a bounded catch-up at the start of every report request.
+  const background = options.aggregateInBackground ?? true;
+  const aggregator = createAggregator(options.database, {
+    intervalMs: background ? 60_000 : 0,
+    onError: (error) => app.log.error({ err: error }, 'totals aggregation failed'),
+  });
+  reportRoutes(app, { database: options.database, authenticate, aggregator });
+  if (background) {
+    app.addHook('onResponse', async (request, reply) => {
+      if (request.routeOptions.url === '/api/sync/push' && reply.statusCode === 200) aggregator.schedule();
+    });
+  }
+  app.addHook('onClose', async () => aggregator.stop());
 
   await installStaticFiles(app, options.distDir ?? null);
   return app;

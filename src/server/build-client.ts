@@ -28,6 +28,15 @@ export async function ensureClientBuilt(rootDir: string, log: (line: string) => 
   if (!clientBuildIsStale(rootDir, distDir)) return false;
   log('Đang dựng ứng dụng web (vite build)… / Building the web app (vite build)…');
   const vite = await import('vite');
-  await vite.build({ root: rootDir, logLevel: 'warn', build: { outDir: resolve(rootDir, distDir) } });
+  // Always a production build: Vite takes NODE_ENV as it finds it, and under vitest (NODE_ENV=test) it would give a
+  // development bundle without the service worker, failing every offline check against it.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await vite.build({ root: rootDir, mode: 'production', logLevel: 'warn', build: { outDir: resolve(rootDir, distDir) } });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
   return true;
 }

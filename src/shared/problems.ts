@@ -21,7 +21,15 @@ export const PROBLEMS = {
   'sync.stale-version': { status: 409 },
   'sync.unknown-parent': { status: 422 },
   'sync.invalid-record': { status: 422 },
+  'roster.duplicate-cccd': { status: 409 },
+  'roster.team-has-accounts': { status: 409 },
+  'import.unreadable-file': { status: 422 },
+  'import.invalid-rows': { status: 422 },
+  /** A report download link that expired, was altered, or outlived its login. */
+  'reports.link-expired': { status: 401 },
   'not-found': { status: 404 },
+  /** A household link code that is unknown or revoked: one answer for both, so a guesser learns nothing. */
+  'link.not-found': { status: 404 },
   'method-not-allowed': { status: 405 },
   'rate-limited': { status: 429 },
   'internal': { status: 500 },

@@ -168,9 +168,18 @@ export const visitSchema = z.strictObject({
 });
 export type Visit = z.output<typeof visitSchema>;
 
+/** What devices push (and pull). */
 export const ENTITIES = ['hamlet', 'household', 'person', 'visit'] as const;
 export type Entity = (typeof ENTITIES)[number];
 export type MutableEntity = Exclude<Entity, 'visit'>;
+
+/**
+ * Everything stored in the server's records and pulled by devices: what devices push, plus 'self-check'
+ * (src/shared/self-check.ts: its schema lives there, out of the start bundle) — a resident's answers, written by the
+ * server from a household link and never pushed.
+ */
+export const RECORD_ENTITIES = [...ENTITIES, 'self-check'] as const;
+export type RecordEntity = (typeof RECORD_ENTITIES)[number];
 
 export interface EntityRecord {
   hamlet: Hamlet;

@@ -18,6 +18,7 @@ import {
   visitSchema,
 } from './records.ts';
 import { isProblemCode, type ProblemCode } from './problems.ts';
+import { selfCheckSchema } from './self-check.ts';
 
 export const MAX_PUSH_BATCH = 500;
 export const MAX_PULL_PAGE = 2000;
@@ -60,6 +61,7 @@ export const pulledChangeSchema = z.discriminatedUnion('entity', [
   z.strictObject({ seq: z.int(), entity: z.literal('household'), record: householdSchema }),
   z.strictObject({ seq: z.int(), entity: z.literal('person'), record: personSchema }),
   z.strictObject({ seq: z.int(), entity: z.literal('visit'), record: visitSchema }),
+  z.strictObject({ seq: z.int(), entity: z.literal('self-check'), record: selfCheckSchema }),
 ]);
 export type PulledChange = z.output<typeof pulledChangeSchema>;
 

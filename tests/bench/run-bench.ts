@@ -4,15 +4,19 @@
  * Pick some with `npm run bench -- field-app`.
  */
 import { runFieldAppBench } from './field-app.ts';
+import { runLighthouseBench } from './lighthouse.ts';
 import { runSyncFaultsBench } from './sync-faults.ts';
 import { runServerIngestBench } from './server-ingest.ts';
 import { runSyncPushPullBench } from './sync-push-pull.ts';
+import { runTotalsBench } from './totals.ts';
 
 const benches: Record<string, () => Promise<void>> = {
   'field-app': runFieldAppBench,
   'sync-faults': runSyncFaultsBench,
   sync: runSyncPushPullBench,
   ingest: runServerIngestBench,
+  totals: runTotalsBench,
+  lighthouse: runLighthouseBench,
 };
 
 const wanted = process.argv.slice(2);

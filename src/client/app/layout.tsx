@@ -8,6 +8,7 @@ import { Link, matchPath, Outlet, useLocation } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { getWorkingArea } from '../db/meta.ts';
+import { getSession } from '../db/sync-state.ts';
 import { OfflineIndicator } from '../features/pwa/offline-indicator.tsx';
 import { StorageWarning } from '../features/pwa/storage-warning.tsx';
 import { UpdateBanner } from '../features/pwa/update-banner.tsx';
@@ -22,7 +23,10 @@ import { routePatterns, routes } from './routes.ts';
 // Large text / high contrast before the first screen renders.
 applyStoredDisplayPreferences();
 
-type Tab = 'households' | 'overview' | 'hamlets' | 'sync' | 'settings';
+const SELF_CHECK_SENDER_DELAY_MS = 3000;
+const REPORT_ROLES = ['coordinator', 'admin', 'team-leader'];
+
+type Tab = 'households' | 'overview' | 'hamlets' | 'reports' | 'sync' | 'settings';
 
 const TAB_PATTERNS: Record<Tab, string[]> = {
   households: [
@@ -31,6 +35,7 @@ const TAB_PATTERNS: Record<Tab, string[]> = {
   ],
   overview: [routePatterns.overview],
   hamlets: [routePatterns.hamlets, routePatterns.area],
+  reports: [routePatterns.reports, routePatterns.reportNode],
   sync: [routePatterns.sync, routePatterns.login],
   settings: [routePatterns.settings],
 };
@@ -46,6 +51,7 @@ export function AppLayout() {
   const { t } = useTranslation('common');
   const { pathname } = useLocation();
   const working = useLiveQuery(getWorkingArea, []);
+  const role = useLiveQuery(async () => (await getSession())?.user.role ?? null, []);
   const { updateWaiting, applyUpdate } = useServiceWorker();
   const storage = useStorageStatus();
   const hamletId = working?.hamletId ?? null;
@@ -65,9 +71,29 @@ export function AppLayout() {
     };
   }, []);
 
+  // Residents' self-checks queued on this device (no account) go out when there is a network. A lazy chunk, fetched
+  // a few seconds after the first screen so it never competes with it.
+  useEffect(() => {
+    let stop: (() => void) | undefined;
+    let unmounted = false;
+    const timer = setTimeout(() => {
+      void import('../features/self-check/self-check-sender.ts').then(({ startSelfCheckSender }) => {
+        if (!unmounted) stop = startSelfCheckSender();
+      });
+    }, SELF_CHECK_SENDER_DELAY_MS);
+    return () => {
+      unmounted = true;
+      clearTimeout(timer);
+      stop?.();
+    };
+  }, []);
+
   const tabs: { tab: Exclude<Tab, 'sync'>; to: string; label: string; icon: string }[] = [
     { tab: 'households', to: hamletId ? routes.households(hamletId) : routes.hamlets(), label: t('nav.households'), icon: '⌂' },
-    { tab: 'overview', to: hamletId ? routes.overview(hamletId) : routes.hamlets(), label: t('nav.overview'), icon: '▦' },
+    // Coordinators, admins and team leaders get Reports in the hamlet overview's place (five tabs at most).
+    REPORT_ROLES.includes(role ?? '')
+      ? { tab: 'reports', to: routes.reports(), label: t('nav.reports'), icon: '▤' }
+      : { tab: 'overview', to: hamletId ? routes.overview(hamletId) : routes.hamlets(), label: t('nav.overview'), icon: '▦' },
     { tab: 'hamlets', to: routes.hamlets(), label: t('nav.hamlets'), icon: '☰' },
     { tab: 'settings', to: routes.settings(), label: t('nav.settings'), icon: '⚙' },
   ];

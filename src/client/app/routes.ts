@@ -17,10 +17,21 @@ export const routes = {
   sync: () => '/dong-bo',
   // Coordinators and team leaders (online screens).
   reports: () => '/bao-cao',
+  /** Totals of a node (province, district, commune, hamlet, team, volunteer) for a period (?tu=…&den=…). */
+  reportNode: (kind: string, id: string, period?: { from: string; to: string }) =>
+    `/bao-cao/${kind}/${id}${period ? `?tu=${period.from}&den=${period.to}` : ''}`,
   teams: () => '/to',
+  team: (teamId: string) => `/to/${teamId}`,
+  importMembers: (teamId: string) => `/to/${teamId}/nhap-danh-sach`,
+  importHouseholds: () => '/nhap-ho-dan',
   // Residents (no account) and coaching guides.
   selfCheck: () => '/tu-danh-gia',
+  selfCheckSkill: (skill: string) => `/tu-danh-gia/${skill}`,
   guides: () => '/huong-dan',
+  guide: (subSkill: string) => `/huong-dan/${subSkill}`,
+  /** The printable household card (volunteer) and the link a resident opens from it (QR code or typed). */
+  householdCard: (householdId: string) => `/ho/${householdId}/the`,
+  householdLink: (code: string) => `/ma/${code}`,
 } as const;
 
 /** Route patterns for the router, derived from the builders so the two cannot disagree. */
@@ -39,7 +50,15 @@ export const routePatterns = {
   login: routes.login(),
   sync: routes.sync(),
   reports: routes.reports(),
+  reportNode: routes.reportNode(':kind', ':id'),
   teams: routes.teams(),
+  team: routes.team(':teamId'),
+  importMembers: routes.importMembers(':teamId'),
+  importHouseholds: routes.importHouseholds(),
   selfCheck: routes.selfCheck(),
+  selfCheckSkill: routes.selfCheckSkill(':skill'),
   guides: routes.guides(),
+  guide: routes.guide(':subSkill'),
+  householdCard: routes.householdCard(':householdId'),
+  householdLink: routes.householdLink(':code'),
 } as const;
