@@ -3,12 +3,15 @@
  * real IndexedDB, against the real server (`npm start`'s src/server/main.ts on PGlite, fresh DATA_DIR) on loopback.
  *  - push 10,000 visits from a device's outbox until it is empty → visits/s, on loopback and under emulated slow 4G
  *    (CDP: 150 ms latency, 200,000 B/s down, 93,750 B/s up) → visits/s and bytes sent up;
- *  - the same pass then pulls those 10,000 visits back (they are new to the device's cursor) → visits/s;
+ *  - the same pass then pulls those 10,000 visits back (they are new to the device's cursor, but the device holds
+ *    them already) → visits/s;
+ *  - a second volunteer of the same commune, on another phone that had synced before, then pulls the 10,000 visits
+ *    that are new to it → visits/s;
  *  - pull 100,000 records to a fresh device (new profile, logged in, cursor 0) → records/s and time.
  * The harness page (tests/bench/sync-harness) is fulfilled by playwright on the server's origin, then the route is
  * removed: every /api request afterwards goes from the page straight to the server, as the app's do.
- * Each device logs in as a volunteer of its own commune (prepared before the server starts), so runs do not see
- * each other's data. Figures, not pass/fail: nothing here fails on speed.
+ * Each run uses a commune of its own (prepared before the server starts), so runs do not see each other's data.
+ * Figures, not pass/fail: nothing here fails on speed.
  */
 import { build } from 'vite';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -23,19 +26,20 @@ import { fmt, median, printTable } from './stats.ts';
 const root = new URL('../..', import.meta.url).pathname;
 const HARNESS_BASE = '/__sync-bench/';
 const VISITS = 10_000;
-const RUNS = Number(process.env.BENCH_RUNS ?? 2);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SLOW_4G = { offline: false, latency: 150, downloadThroughput: 200_000, uploadThroughput: 93_750 };
 const ANCHOR = { push: 1146, pushTuned: 2060, pull: 1079, slow: '69–110', slowBytes: 7 * 1024 * 1024 };
 
-const base = (communeCode: string, phone: string, visits = 0): CommuneSpec => ({
-  communeCode, phone, hamlets: 10, households: 2000, peoplePerHousehold: 3, visits,
+const base = (communeCode: string, phone: string, visits = 0, otherPhones: string[] = []): CommuneSpec => ({
+  communeCode, phone, otherPhones, hamlets: 10, households: 2000, peoplePerHousehold: 3, visits,
 });
 
 type Harness = Window['syncBench'];
 type SyncResult = Awaited<ReturnType<Harness['sync']>>;
 
 async function buildHarness(): Promise<string> {
-  const outDir = join(root, '.tmp', 'sync-bench-harness');
+  // Beside the app build, so parallel runs with their own DIST_DIR never rebuild each other's harness.
+  const outDir = process.env.DIST_DIR ? `${join(root, process.env.DIST_DIR)}-sync-bench-harness` : join(root, '.tmp', 'sync-bench-harness');
   await build({
     configFile: false,
     root: join(root, 'tests/bench/sync-harness'),
@@ -83,6 +87,7 @@ function check(r: SyncResult, what: string): void {
 interface PushRun {
   pushPerS: number;
   pullPerS: number;
+  newPullPerS: number;
   pushMs: number;
   pullMs: number;
   up: number;
@@ -91,27 +96,42 @@ interface PushRun {
   basePerS: number;
 }
 
-/** One device: log in, pull the commune (untimed set-up, figure kept), seed 10,000 visits, one timed pass. */
-async function pushRun(server: RunningServer, harnessDir: string, phone: string, slow: boolean): Promise<PushRun> {
+async function loggedIn(server: RunningServer, harnessDir: string, phone: string) {
   const device = await openDevice(server, harnessDir);
+  const userId = await device.page.evaluate(([p, pw]) => window.syncBench.login(p, pw), [phone, BENCH_PASSWORD] as const);
+  return { ...device, userId };
+}
+
+/**
+ * Two phones of one commune: both log in and pull the commune (untimed set-up, figure kept); the first gets 10,000
+ * visits in its outbox and runs one timed pass (push, then pull back); then the second runs a timed pass that pulls
+ * those visits, new to it.
+ */
+async function pushRun(server: RunningServer, harnessDir: string, phones: readonly [string, string], slow: boolean): Promise<PushRun> {
+  const [pusher, puller] = [await loggedIn(server, harnessDir, phones[0]), await loggedIn(server, harnessDir, phones[1])];
   try {
-    const { page } = device;
-    const userId = await page.evaluate(([p, pw]) => window.syncBench.login(p, pw), [phone, BENCH_PASSWORD] as const);
-    const first = await page.evaluate(() => window.syncBench.sync());
+    const first = await pusher.page.evaluate(() => window.syncBench.sync());
     check(first, 'initial pull');
-    await page.evaluate(([n, id]) => window.syncBench.seedOutboxVisits(n, id), [VISITS, userId] as const);
+    check(await puller.page.evaluate(() => window.syncBench.sync()), 'second phone initial pull');
+    await pusher.page.evaluate(([n, id]) => window.syncBench.seedOutboxVisits(n, id), [VISITS, pusher.userId] as const);
     if (slow) {
-      const cdp = await page.context().newCDPSession(page);
-      await cdp.send('Network.enable');
-      await cdp.send('Network.emulateNetworkConditions', SLOW_4G);
+      for (const { page } of [pusher, puller]) {
+        const cdp = await page.context().newCDPSession(page);
+        await cdp.send('Network.enable');
+        await cdp.send('Network.emulateNetworkConditions', SLOW_4G);
+      }
     }
-    const r = await page.evaluate(() => window.syncBench.sync());
+    const r = await pusher.page.evaluate(() => window.syncBench.sync());
     check(r, slow ? 'slow-4G push' : 'loopback push');
     if (r.report.kind !== 'synced' || r.report.pushed !== VISITS) throw new Error(`pushed ${JSON.stringify(r.report)}`);
+    const n = await puller.page.evaluate(() => window.syncBench.sync());
+    check(n, 'second phone pull');
+    if (n.report.kind !== 'synced' || n.report.pulled !== VISITS) throw new Error(`second phone pulled ${JSON.stringify(n.report)}`);
     const pulled = r.report.pulled;
     return {
       pushPerS: VISITS / (r.pushMs / 1000),
       pullPerS: pulled / (r.pullMs / 1000),
+      newPullPerS: n.report.pulled / (n.pullMs / 1000),
       pushMs: r.pushMs,
       pullMs: r.pullMs,
       up: r.push.up,
@@ -120,7 +140,8 @@ async function pushRun(server: RunningServer, harnessDir: string, phone: string,
       basePerS: first.report.kind === 'synced' ? first.report.pulled / (first.pullMs / 1000) : NaN,
     };
   } finally {
-    await device.close();
+    await pusher.close();
+    await puller.close();
   }
 }
 
@@ -138,13 +159,13 @@ async function pullRun(server: RunningServer, harnessDir: string, phone: string,
   }
 }
 
+/** One device's push with its steps taken in turn and timed (harness `profilePush`). */
 async function profileRun(server: RunningServer, harnessDir: string, phone: string) {
-  const device = await openDevice(server, harnessDir);
+  const device = await loggedIn(server, harnessDir, phone);
   try {
     const { page } = device;
-    const userId = await page.evaluate(([p, pw]) => window.syncBench.login(p, pw), [phone, BENCH_PASSWORD] as const);
     check(await page.evaluate(() => window.syncBench.sync()), 'initial pull');
-    await page.evaluate(([n, id]) => window.syncBench.seedOutboxVisits(n, id), [VISITS, userId] as const);
+    await page.evaluate(([n, id]) => window.syncBench.seedOutboxVisits(n, id), [VISITS, device.userId] as const);
     return await page.evaluate(() => window.syncBench.profilePush());
   } finally {
     await device.close();
@@ -158,16 +179,16 @@ const mb = (b: number) => `${fmt(b / 1024 / 1024, 2)} MiB`;
 export async function runSyncPushPullBench(): Promise<void> {
   const harnessDir = await buildHarness();
   const dataDir = await mkdtemp(join(tmpdir(), 'tn-sync-bench-data-'));
-  const phones = { loop: ['0912000101', '0912000102', '0912000103'], slow: ['0912000201', '0912000202', '0912000203'], pull: '0912000301', profile: '0912000401' };
-  const loopPhones = phones.loop.slice(0, RUNS);
-  const slowPhones = phones.slow.slice(0, RUNS);
+  const pairs = (prefix: string) =>
+    Array.from({ length: RUNS }, (_, i) => [`091200${prefix}${i}1`, `091200${prefix}${i}2`] as const);
+  const phones = { loop: pairs('01'), slow: pairs('02'), pull: '0912000301', profile: '0912000401' };
   let commune = 15000;
   const next = () => String((commune += 3));
   const t0 = Date.now();
   const pullSpec = base(next(), phones.pull, 100_000 - 10 - 2000 - 6000);
   const prepared = await prepareServerData({ kind: 'pglite', dataDir: join(dataDir, 'pglite') }, [
-    ...loopPhones.map((p) => base(next(), p)),
-    ...slowPhones.map((p) => base(next(), p)),
+    ...phones.loop.map(([a, b]) => base(next(), a, 0, [b])),
+    ...phones.slow.map(([a, b]) => base(next(), a, 0, [b])),
     base(next(), phones.profile),
     pullSpec,
   ]);
@@ -176,14 +197,16 @@ export async function runSyncPushPullBench(): Promise<void> {
   const server = await startServer(dataDir, { LOG_LEVEL: 'warn' });
   try {
     const loop: PushRun[] = [];
-    for (const phone of loopPhones) {
-      loop.push(await pushRun(server, harnessDir, phone, false));
-      console.log(`  loopback push run: ${fmt(loop.at(-1)!.pushPerS, 0)} visits/s, pull-back ${fmt(loop.at(-1)!.pullPerS, 0)} visits/s`);
+    for (const pair of phones.loop) {
+      loop.push(await pushRun(server, harnessDir, pair, false));
+      const r = loop.at(-1)!;
+      console.log(`  loopback run: push ${fmt(r.pushPerS, 0)} visits/s, pull-back ${fmt(r.pullPerS, 0)} visits/s, second phone pulls ${fmt(r.newPullPerS, 0)} visits/s`);
     }
     const slow: PushRun[] = [];
-    for (const phone of slowPhones) {
-      slow.push(await pushRun(server, harnessDir, phone, true));
-      console.log(`  slow-4G push run: ${fmt(slow.at(-1)!.pushPerS, 0)} visits/s, ${mb(slow.at(-1)!.up)} up`);
+    for (const pair of phones.slow) {
+      slow.push(await pushRun(server, harnessDir, pair, true));
+      const r = slow.at(-1)!;
+      console.log(`  slow-4G run: push ${fmt(r.pushPerS, 0)} visits/s, ${mb(r.up)} up, second phone pulls ${fmt(r.newPullPerS, 0)} visits/s`);
     }
     const profile = await profileRun(server, harnessDir, phones.profile);
     console.log(`  profiled push: ${fmt(profile.pushed / (profile.totalMs / 1000), 0)} visits/s (read ${fmt(profile.readMs, 0)} ms, ` +
@@ -197,6 +220,7 @@ export async function runSyncPushPullBench(): Promise<void> {
 
     const pushL = loop.map((r) => r.pushPerS);
     const pullL = loop.map((r) => r.pullPerS);
+    const newL = loop.map((r) => r.newPullPerS);
     const pushS = slow.map((r) => r.pushPerS);
     const pull100 = pulls.map((r) => r.perS);
     printTable(
@@ -206,12 +230,13 @@ export async function runSyncPushPullBench(): Promise<void> {
         ['push 10,000 visits, loopback', perS(pushL), '≥ 5,000/s', verdict(median(pushL) >= 5000)],
         ['  vs PouchDB 9 anchor (1,146/s; 2,060 tuned)', `${fmt(median(pushL) / ANCHOR.push, 1)}× (${fmt(median(pushL) / ANCHOR.pushTuned, 1)}× tuned)`, '', ''],
         ['  requests per run', `${loop[0]?.pushRequests ?? 0} pushes, ${mb(median(loop.map((r) => r.up)))} up (gzip)`, '', ''],
-        ['pull 10,000 visits back, loopback', perS(pullL), '≥ 5,000/s', verdict(median(pullL) >= 5000)],
-        ['  vs PouchDB 9 anchor (1,079/s)', `${fmt(median(pullL) / ANCHOR.pull, 1)}×`, '', ''],
+        ['pull 10,000 new visits (another phone\'s), loopback', perS(newL), '≥ 5,000/s', verdict(median(newL) >= 5000)],
+        ['  vs PouchDB 9 anchor (1,079/s)', `${fmt(median(newL) / ANCHOR.pull, 1)}×`, '', ''],
+        ['pull 10,000 own visits back (held already), loopback', perS(pullL), '', ''],
         ['push 10,000 visits, slow 4G', perS(pushS), '≥ 550/s', verdict(median(pushS) >= 550)],
         ['  bytes sent up (request bodies)', `${mb(median(slow.map((r) => r.up)))} (anchor 7 MB)`, '', ''],
         ['  vs PouchDB 9 anchor (69–110/s)', `${fmt(median(pushS) / 110, 1)}–${fmt(median(pushS) / 69, 1)}×`, '', ''],
-        ['pull 10,000 visits back, slow 4G', perS(slow.map((r) => r.pullPerS)), '', ''],
+        ['pull 10,000 new visits, slow 4G', perS(slow.map((r) => r.newPullPerS)), '', ''],
         [`pull ${pullRecords.toLocaleString('en')} records, fresh device`, perS(pull100), '≥ 5,000/s', verdict(median(pull100) >= 5000)],
         ['  time', `${fmt(median(pulls.map((r) => r.ms)) / 1000, 1)} s median, ${pulls[0]?.pages ?? 0} pages, ${mb(median(pulls.map((r) => r.down)))} down`, '', ''],
         ['  vs PouchDB 9 anchor (1,079/s)', `${fmt(median(pull100) / ANCHOR.pull, 1)}×`, '', ''],
@@ -219,9 +244,9 @@ export async function runSyncPushPullBench(): Promise<void> {
       ],
     );
     const share = (ms: number) => `${fmt(ms / 1000, 2)} s (${fmt((100 * ms) / profile.totalMs, 0)} %)`;
-    printTable(`Where a loopback push spends its time (one profiled run, ${profile.pushed} visits, ${profile.batches} batches)`, [
-      ['total', `${fmt(profile.totalMs / 1000, 2)} s → ${fmt(profile.pushed / (profile.totalMs / 1000), 0)} visits/s`, '', ''],
-      ['read batch from IndexedDB (readPushBatch)', share(profile.readMs), '', ''],
+    printTable(`Where a loopback push spends its time (one profiled run, ${profile.pushed} visits, ${profile.batches} batches, steps taken in turn; the engine overlaps them)`, [
+      ['total, steps in turn', `${fmt(profile.totalMs / 1000, 2)} s → ${fmt(profile.pushed / (profile.totalMs / 1000), 0)} visits/s`, '', ''],
+      ['read batch from IndexedDB (readNextBatch)', share(profile.readMs), '', ''],
       ['JSON + gzip in the page (before fetch)', share(profile.encodeMs), '', ''],
       ['fetch → answer headers (network + server)', share(profile.serverMs), '', ''],
       ['answer body + parse (rest of the request)', share(profile.requestMs - profile.encodeMs - profile.serverMs), '', ''],

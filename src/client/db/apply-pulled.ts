@@ -9,13 +9,17 @@
  * - Otherwise the record is stored as the server sent it (tombstones included: `deleted: true` is kept, screens
  *   hide it), keeping local-only fields; a visit gets its receipt (the server sequence number).
  * - Every household touched gets its search text, progress summary and hamlet totals refreshed in the same
- *   transaction.
+ *   transaction — or, when more pages of the same pull follow at once, in the transaction of the pull's last page
+ *   (the households waiting are stored with each page, so an interrupted pull loses none of them).
  */
+import { visitSchema, type Visit } from '../../shared/records.ts';
 import { pulledChangeSchema, type PulledChange } from '../../shared/sync.ts';
-import { getDb, type LocalHamlet, type LocalHousehold, type LocalPerson, type LocalVisit } from './database.ts';
+import { getDb, type LocalHamlet, type LocalHousehold, type LocalPerson, type LocalSelfCheck, type LocalVisit } from './database.ts';
 import { outboxKey } from './outbox.ts';
-import { refreshHouseholds } from './projections.ts';
-import { setSyncCursor } from './sync-state.ts';
+import { rebuildAllProjections, refreshHouseholds } from './projections.ts';
+import { getMeta, setMeta } from './meta.ts';
+import { ownAuthorIds, setSyncCursor } from './sync-state.ts';
+import { putPulledSelfChecks } from './self-checks.ts';
 
 /** A pulled change the shared contract does not accept: the page is refused as a whole. */
 export class PulledChangeError extends Error {
@@ -26,44 +30,83 @@ export class PulledChangeError extends Error {
 }
 
 const TABLES = [
-  'hamlets', 'households', 'people', 'visits', 'summaries', 'hamletTotals', 'outbox', 'meta', 'conflicts',
+  'hamlets', 'households', 'people', 'visits', 'summaries', 'hamletTotals', 'outbox', 'meta', 'conflicts', 'selfChecks',
 ] as const;
 
 /**
- * Returns how many changes were stored (the rest waited behind local edits). A page costs a handful of round trips
- * whatever its size: one lookup of pending edits, one read of the records it replaces, bulk writes per table, and
- * one bulk refresh of the households it touched.
+ * Checks a pulled page against the contract; a bad change refuses the whole page. Done before the page's transaction
+ * (the engine parses the next page while the previous one is being written).
  */
+export function parsePulledChanges(changes: readonly unknown[]): PulledChange[] {
+  const parsed: PulledChange[] = [];
+  for (const [index, raw] of changes.entries()) {
+    const result = pulledChangeSchema.safeParse(raw);
+    if (!result.success) throw new PulledChangeError(index);
+    parsed.push(result.data);
+  }
+  return parsed;
+}
+
+export interface PageOptions {
+  /**
+   * More pages of this pull follow at once: the households the page touched are remembered (in the same transaction)
+   * and refreshed with the pull's last page, once, instead of page after page. A household's summary is computed from
+   * all its visits, so a device pulling a commune's history would otherwise recompute the same households on every
+   * page.
+   */
+  moreFollow?: boolean;
+}
+
+/** Households whose projections wait for the last page of a pull (see `PageOptions.moreFollow`). */
+const REFRESH_PENDING = 'pullRefreshPending';
+
+/** Checks and applies one page with its cursor; see `applyParsedPage`. */
 export async function applyPulledPage(changes: readonly unknown[], cursor: number): Promise<number> {
+  return applyParsedPage(parsePulledChanges(changes), cursor);
+}
+
+/**
+ * Returns how many changes the device now holds as the server sent them (the rest waited behind local edits).
+ * A page costs a handful of round trips whatever its size: one lookup of pending edits, one read of the records it
+ * replaces, bulk writes per table, and one bulk refresh of the households it touched.
+ * A visit this device pushed comes back in the next pull; when the device already holds it with the same content
+ * and that receipt, nothing is written and its household is not refreshed: nothing changed.
+ */
+export async function applyParsedPage(
+  parsed: readonly PulledChange[],
+  cursor: number,
+  options: PageOptions = {},
+): Promise<number> {
   const db = getDb();
   return db.transaction('rw', [...TABLES], async () => {
-    const parsed: PulledChange[] = [];
-    for (const [index, raw] of changes.entries()) {
-      // A bad change aborts the page, including what came before it.
-      const result = pulledChangeSchema.safeParse(raw);
-      if (!result.success) throw new PulledChangeError(index);
-      parsed.push(result.data);
-    }
-
-    const keys = parsed.map((c) => outboxKey(c.entity, c.record.id));
+    // Self-checks are written by the server only: never in the outbox.
+    const keys = parsed.map((c) => (c.entity === 'self-check' ? '' : outboxKey(c.entity, c.record.id)));
     // Every key of the outbox in one getAllKeys on its index (the outbox is short after a push), not an anyOf walk.
-    const pending = new Set(await db.outbox.orderBy('key').keys());
+    const [outboxKeys, ownIds] = await Promise.all([db.outbox.orderBy('key').keys(), ownAuthorIds()]);
+    const pending = new Set(outboxKeys);
     const incoming = parsed.filter((_, i) => !pending.has(keys[i] as string));
 
     const householdIds = incoming.filter((c) => c.entity === 'household').map((c) => c.record.id);
     const personIds = incoming.filter((c) => c.entity === 'person').map((c) => c.record.id);
-    const [oldHouseholds, oldPeople] = await Promise.all([
+    // Only visits written on this device (or by its account) can already be here: a pulled visit of someone else is
+    // new to the device, and is not looked up.
+    const own = new Set(ownIds);
+    const ownVisitIds = incoming.flatMap((c) => (c.entity === 'visit' && own.has(c.record.authorId) ? [c.record.id] : []));
+    const [oldHouseholds, oldPeople, heldVisits] = await Promise.all([
       db.households.bulkGet(householdIds),
       db.people.bulkGet(personIds),
+      db.visits.bulkGet(ownVisitIds),
     ]);
     const searchTextOf = new Map(oldHouseholds.flatMap((h) => (h ? [[h.id, h.searchText] as const] : [])));
     const householdOfPerson = new Map(oldPeople.flatMap((p) => (p ? [[p.id, p.householdId] as const] : [])));
+    const held = new Map(heldVisits.flatMap((v) => (v ? [[v.id, v] as const] : [])));
 
     const affected = new Set<string>();
     const hamlets: LocalHamlet[] = [];
     const households: LocalHousehold[] = [];
     const people: LocalPerson[] = [];
     const visits: LocalVisit[] = [];
+    const selfChecks: LocalSelfCheck[] = [];
     for (const change of incoming) {
       switch (change.entity) {
         case 'hamlet':
@@ -80,9 +123,15 @@ export async function applyPulledPage(changes: readonly unknown[], cursor: numbe
           affected.add(change.record.householdId);
           break;
         }
-        case 'visit':
+        case 'visit': {
+          const stored = held.get(change.record.id);
+          if (stored !== undefined && stored.receipt === change.seq && sameVisit(stored, change.record)) break;
           visits.push({ ...change.record, receipt: change.seq });
           affected.add(change.record.householdId);
+          break;
+        }
+        case 'self-check':
+          selfChecks.push(change.record);
           break;
       }
     }
@@ -91,18 +140,63 @@ export async function applyPulledPage(changes: readonly unknown[], cursor: numbe
       households.length ? db.households.bulkPut(households) : undefined,
       people.length ? db.people.bulkPut(people) : undefined,
       visits.length ? db.visits.bulkPut(visits) : undefined,
+      putPulledSelfChecks(selfChecks),
     ]);
 
     // A pulled copy of a record with unsent local edits refreshes the server side of its stored conflict.
     for (const change of parsed) {
-      if (change.entity !== 'visit' && pending.has(outboxKey(change.entity, change.record.id))) {
+      if (change.entity !== 'visit' && change.entity !== 'self-check' && pending.has(outboxKey(change.entity, change.record.id))) {
         await refreshConflictServerSide(change.record.id, change.record);
       }
     }
-    await refreshHouseholds(db, affected);
+    const waiting = (await getMeta<string[]>(REFRESH_PENDING)) ?? [];
+    if (options.moreFollow === true) {
+      // Remembered with the page, so an interrupted pull still refreshes them with its next page.
+      if (affected.size > 0) await setMeta(REFRESH_PENDING, [...new Set([...waiting, ...affected])]);
+    } else {
+      await refreshProjections([...new Set([...waiting, ...affected])]);
+      if (waiting.length > 0) await db.meta.delete(REFRESH_PENDING);
+    }
     await setSyncCursor(cursor);
     return incoming.length;
   });
+}
+
+/** Refreshes the households left waiting by a pull that stopped before its last page (a failed request). */
+export async function refreshWaitingHouseholds(): Promise<void> {
+  const db = getDb();
+  await db.transaction('rw', [...TABLES], async () => {
+    const waiting = await getMeta<string[]>(REFRESH_PENDING);
+    if (!waiting?.length) return;
+    await refreshProjections(waiting);
+    await db.meta.delete(REFRESH_PENDING);
+  });
+}
+
+/** A pull that touched at least this many households, and half of the device's, rebuilds every projection. */
+const REBUILD_AT = 500;
+
+/**
+ * Refreshes these households' projections. When a pull touched most of the device's households (a first pull, a
+ * commune's history), rebuilding everything from whole-table reads is cheaper than two index reads per household.
+ */
+async function refreshProjections(householdIds: readonly string[]): Promise<void> {
+  const db = getDb();
+  if (householdIds.length >= REBUILD_AT && householdIds.length * 2 >= (await db.households.count())) {
+    await rebuildAllProjections(db);
+  } else {
+    await refreshHouseholds(db, householdIds);
+  }
+}
+
+/** Whether the stored visit has exactly the pulled content (local-only fields aside). */
+function sameVisit(stored: LocalVisit, pulled: Visit): boolean {
+  for (const k of Object.keys(visitSchema.shape) as (keyof Visit)[]) {
+    const a = stored[k];
+    const b = pulled[k];
+    if (a !== b && !(typeof a === 'object' && typeof b === 'object' && JSON.stringify(a) === JSON.stringify(b))) return false;
+  }
+  return true;
 }
 
 async function refreshConflictServerSide(recordId: string, record: { version: number }): Promise<void> {

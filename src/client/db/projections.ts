@@ -1,10 +1,16 @@
 /**
  * Derived, local-only data kept beside the records: each household's folded search text, each household's progress
- * summary, and each hamlet's running totals. Updated inside the same transaction as the write that changes them,
- * by delta (old summary out, new summary in), so no screen ever rescans a hamlet to show its numbers.
- * Everything here can be rebuilt from the records (`rebuildAllProjections`), which the schema upgrade does.
+ * summary, and each hamlet's running totals. Updated by delta (old summary out, new summary in), so no screen ever
+ * rescans a hamlet to show its numbers. Everything here can be rebuilt from the records (`rebuildAllProjections`),
+ * which the schema upgrade does.
+ *
+ * Most writes refresh their household inside their own transaction. Saving a visit, the hot path, instead queues its
+ * household in `pendingProjections` (in the visit's transaction) and settles the queue in a second transaction
+ * created right behind the first (`settlePendingProjections`): IndexedDB runs a transaction only after the
+ * overlapping read-write transactions created before it, so every read issued after the save already sees the
+ * settled totals. A queue left behind by a crash between the two is settled when the database next opens.
  */
-import type { Table, Transaction } from 'dexie';
+import type { Dexie, Table, Transaction } from 'dexie';
 import { buildSearchText } from '../../shared/text-fold.ts';
 import { applySummary, emptyTotals, summarizeHousehold } from '../../shared/progress.ts';
 import type {
@@ -12,6 +18,7 @@ import type {
   LocalHousehold,
   LocalPerson,
   LocalVisit,
+  PendingProjectionRow,
   SummaryRow,
 } from './database.ts';
 
@@ -42,56 +49,42 @@ export function householdSearchText(
   ]);
 }
 
-/** What a caller already read in its transaction, so the refresh does not read it again. */
-export interface KnownHouseholdState {
+interface HouseholdState {
   household: LocalHousehold | undefined;
   people: LocalPerson[];
   visits: LocalVisit[];
   oldSummary: SummaryRow | undefined;
-  /** The totals row of a hamlet, read together with the rest (null: read, and there is none yet). */
-  hamletTotals?: { hamletId: string; row: HamletTotalsRow | null };
-}
-
-/** Reads everything a refresh needs, in parallel (one round trip). */
-export function readHouseholdState(src: TableSource, householdId: string): Promise<KnownHouseholdState> {
-  const t = tables(src);
-  return Promise.all([
-    t.households.get(householdId),
-    t.people.where('householdId').equals(householdId).toArray(),
-    t.visits.where('householdId').equals(householdId).toArray(),
-    t.summaries.get(householdId),
-  ]).then(([household, people, visits, oldSummary]) => ({ household, people, visits, oldSummary }));
 }
 
 /**
  * Recomputes one household's search text, summary and its hamlet's totals. Call inside a rw transaction over
- * households, people, visits, summaries and hamletTotals, after writing the household's records — or pass `known`,
- * the state as it is after the write, to skip reading it again (saving a visit does: IndexedDB round trips, not
- * computation, are what a save costs on a phone).
+ * households, people, visits, summaries and hamletTotals, after writing the household's records.
  */
-export async function refreshHousehold(
-  src: TableSource,
-  householdId: string,
-  known?: KnownHouseholdState,
-): Promise<void> {
-  await applyRefresh(src, [[householdId, known ?? (await readHouseholdState(src, householdId))]]);
+export function refreshHousehold(src: TableSource, householdId: string): Promise<void> {
+  return refreshHouseholds(src, [householdId]);
 }
 
 /**
  * The same for many households at once — a pulled page touches hundreds: one read round trip for all of them
- * (bulkGet / anyOf), one for the hamlet totals, and the writes together.
+ * (bulkGet, one getAll per household), one for the hamlet totals, and the writes together. The totals of
+ * `likelyHamlets` are read with the rest, sparing that round trip when the caller knows where the households are.
  */
-export async function refreshHouseholds(src: TableSource, householdIds: Iterable<string>): Promise<void> {
+export async function refreshHouseholds(
+  src: TableSource,
+  householdIds: Iterable<string>,
+  likelyHamlets: readonly string[] = [],
+): Promise<void> {
   const ids = [...new Set(householdIds)];
   if (ids.length === 0) return;
   const t = tables(src);
   // One getAll per household on each index, all issued at once: pipelined requests, where anyOf would walk a
   // cursor one key per round trip.
-  const [households, people, visits, summaries] = await Promise.all([
+  const [households, people, visits, summaries, totals] = await Promise.all([
     t.households.bulkGet(ids),
     Promise.all(ids.map((id) => t.people.where('householdId').equals(id).toArray())),
     Promise.all(ids.map((id) => t.visits.where('householdId').equals(id).toArray())),
     t.summaries.bulkGet(ids),
+    t.hamletTotals.bulkGet([...likelyHamlets]),
   ]);
   await applyRefresh(
     src,
@@ -99,12 +92,14 @@ export async function refreshHouseholds(src: TableSource, householdIds: Iterable
       id,
       { household: households[i], people: people[i] ?? [], visits: visits[i] ?? [], oldSummary: summaries[i] },
     ]),
+    new Map(likelyHamlets.map((id, i) => [id, totals[i]])),
   );
 }
 
 async function applyRefresh(
   src: TableSource,
-  states: ReadonlyArray<readonly [string, KnownHouseholdState]>,
+  states: ReadonlyArray<readonly [string, HouseholdState]>,
+  knownTotals: Map<string, HamletTotalsRow | undefined>,
 ): Promise<void> {
   const t = tables(src);
   const deltas = new Map<string, HamletTotalsRow>();
@@ -141,13 +136,10 @@ async function applyRefresh(
   if (summaryDeletes.length) writes.push(t.summaries.bulkDelete(summaryDeletes));
   const changed = [...deltas.values()];
   if (changed.length) {
-    // Totals read in advance (saving a visit reads them with the household) spare a dependent round trip.
-    const known = new Map<string, HamletTotalsRow | null>();
-    for (const [, state] of states) if (state.hamletTotals) known.set(state.hamletTotals.hamletId, state.hamletTotals.row);
-    const missing = changed.filter((d) => !known.has(d.hamletId)).map((d) => d.hamletId);
+    const missing = changed.filter((d) => !knownTotals.has(d.hamletId)).map((d) => d.hamletId);
     const fetched = missing.length ? await t.hamletTotals.bulkGet(missing) : [];
-    missing.forEach((id, i) => known.set(id, fetched[i] ?? null));
-    const currents = changed.map((d) => known.get(d.hamletId) ?? undefined);
+    missing.forEach((id, i) => knownTotals.set(id, fetched[i]));
+    const currents = changed.map((d) => knownTotals.get(d.hamletId));
     writes.push(
       t.hamletTotals.bulkPut(
         changed.map((d, i) => {
@@ -170,6 +162,38 @@ function addTotals(into: HamletTotalsRow, d: HamletTotalsRow): void {
     into.proficient[k] += d.proficient[k];
     into.guided[k] += d.guided[k];
   }
+}
+
+/** The stores `settlePendingProjections` works on. */
+export const SETTLE_TABLES = ['pendingProjections', 'households', 'people', 'visits', 'summaries', 'hamletTotals'] as const;
+
+/**
+ * Refreshes every queued household (see the module comment) and empties the queue. Call inside a rw transaction
+ * over SETTLE_TABLES. Settling twice, or after another write refreshed the household, changes nothing: a refresh
+ * recomputes from the records and moves the totals by the difference from the stored summary.
+ * Its first request is the only one issued while it waits behind the save that created it.
+ */
+export async function settlePendingProjections(src: TableSource, likelyHamlets: readonly string[] = []): Promise<void> {
+  const pending = src.table('pendingProjections') as Table<PendingProjectionRow, string>;
+  const ids = await pending.toCollection().primaryKeys();
+  if (ids.length === 0) return;
+  await Promise.all([refreshHouseholds(src, ids, likelyHamlets), pending.bulkDelete(ids)]);
+}
+
+/**
+ * `db.on('ready')`: settles what a save interrupted between its two transactions left queued. The queue is almost
+ * always empty, so opening costs one small read, not a write transaction.
+ */
+export function settleOnOpen(db: Dexie): Promise<void> {
+  // Dexie's own promise chain: it keeps the opening's privileged context, which a native await would lose.
+  return db
+    .table('pendingProjections')
+    .count()
+    .then((queued) => (queued === 0 ? undefined : db.transaction('rw', [...SETTLE_TABLES], async () => settlePendingProjections(db))))
+    .catch((error: unknown) => {
+      // A cache must never keep the device's records from opening: the queue stays for the next save to settle.
+      console.error('pendingProjections: not settled', error);
+    });
 }
 
 /** Rebuilds every projection from the records: used by the v2 upgrade and by backup import. */

@@ -8,9 +8,9 @@
  */
 import { MAX_PULL_PAGE, MAX_PUSH_BATCH } from '../../shared/sync.ts';
 import { replaceConflicts } from '../db/conflicts.ts';
-import { applyPulledPage, PulledChangeError } from '../db/apply-pulled.ts';
+import { applyParsedPage, parsePulledChanges, PulledChangeError, refreshWaitingHouseholds } from '../db/apply-pulled.ts';
 import { getDeviceId } from '../db/meta.ts';
-import { applyPushResults, readPushBatch } from '../db/push-batch.ts';
+import { applyPushResults, readNextBatch } from '../db/push-batch.ts';
 import { clearSession, getSession, getSyncCursor, updateSyncStatus } from '../db/sync-state.ts';
 import { ApiError, NeedsLoginError } from '../lib/api.ts';
 import { fetchConflicts, pull, push } from './remote.ts';
@@ -43,29 +43,65 @@ export async function syncOnce(options: SyncOptions = {}): Promise<SyncOutcome> 
   return { kind: 'synced', ...report };
 }
 
+/**
+ * Pipelined: while a batch travels, the next one is read from the outbox and the previous batch's answers are
+ * written, so the device's IndexedDB work and the server's work overlap instead of taking turns. One request is in
+ * flight at a time, so batches reach the server in outbox order (a hamlet before its households).
+ */
 async function pushAll(batchSize: number, report: SyncReport): Promise<void> {
   const deviceId = await getDeviceId();
   // Each entry goes at most once per pass; an edit made during the pass waits for the next one.
   const sent = new Set<string>();
-  for (;;) {
-    const items = await readPushBatch(batchSize, sent);
-    if (items.length === 0) return;
-    for (const item of items) sent.add(item.key);
-    const results = await push({ deviceId, changes: items.map((i) => i.change) });
-    const outcome = await applyPushResults(items, results);
-    report.pushed += outcome.acknowledged;
-    report.conflicts += outcome.conflicts;
-    report.rejected += outcome.rejected;
+  let applying: Promise<void> = Promise.resolve();
+  let applyFailed = false;
+  try {
+    let batch = await readNextBatch(batchSize, sent, 0);
+    while (batch.items.length > 0 && !applyFailed) {
+      const { items } = batch;
+      for (const item of items) sent.add(item.key);
+      const [results, following] = await Promise.all([
+        push({ deviceId, changes: items.map((i) => i.change) }),
+        readNextBatch(batchSize, sent, batch.next),
+      ]);
+      applying = applying
+        .then(() => applyPushResults(items, results))
+        .then((outcome) => {
+          report.pushed += outcome.acknowledged;
+          report.conflicts += outcome.conflicts;
+          report.rejected += outcome.rejected;
+        });
+      applying.catch(() => (applyFailed = true));
+      batch = following;
+    }
+  } finally {
+    // Answers already received are written even when a later request failed: the server has applied them.
+    await applying;
   }
 }
 
+/** Pipelined too: the next page is fetched and checked while the previous one is written. */
 async function pullAll(pageSize: number, report: SyncReport): Promise<void> {
+  const fetchPage = (after: number) =>
+    pull(after, pageSize).then((page) => ({ ...page, parsed: parsePulledChanges(page.changes) }));
   let after = await getSyncCursor();
-  for (;;) {
-    const page = await pull(after, pageSize);
-    report.pulled += await applyPulledPage(page.changes, page.cursor);
-    if (!page.hasMore || page.cursor <= after) return;
-    after = page.cursor;
+  let next = fetchPage(after);
+  try {
+    for (;;) {
+      const page = await next;
+      const more = page.hasMore && page.cursor > after;
+      if (more) {
+        next = fetchPage(page.cursor);
+        // Awaited on the next turn; if this page fails to apply, the pass ends and nobody awaits it.
+        next.catch(() => undefined);
+      }
+      report.pulled += await applyParsedPage(page.parsed, page.cursor, { moreFollow: more });
+      if (!more) return;
+      after = page.cursor;
+    }
+  } catch (error) {
+    // The pages applied so far are kept; their households must not wait for the next pass to be refreshed.
+    await refreshWaitingHouseholds().catch(() => undefined);
+    throw error;
   }
 }
 

@@ -1,8 +1,8 @@
 /**
  * The server's sync and auth endpoints, typed. Answers are checked against the contract before the device trusts
  * them; a body that does not match is an `ApiError('bad-response')`, never a half-understood write.
- * Pull pages are checked change by change while they are applied (db/apply-pulled.ts), so only the envelope is
- * parsed here.
+ * Pull pages are checked change by change before they are applied (db/apply-pulled.ts `parsePulledChanges`), so
+ * only the envelope is parsed here.
  */
 import * as z from 'zod/mini';
 import { ENTITIES } from '../../shared/records.ts';

@@ -6,6 +6,7 @@
 import { sql } from 'drizzle-orm';
 import type { Entity } from '../../shared/records.ts';
 import type { Scope } from '../auth/scope.ts';
+import { UUID_PATTERN } from '../../shared/ids.ts';
 import { rawRows, type Executor } from './raw.ts';
 
 const WRITER_LOCK_KEY = 742_002;
@@ -19,6 +20,25 @@ export interface StoredRecord {
   seq: number;
   contentHash: string;
   data: Record<string, unknown>;
+}
+
+/** What the push service needs to classify a change: the stored row without its content (`data`). */
+export interface RecordState {
+  entity: Entity;
+  id: string;
+  provinceCode: string;
+  communeCode: string;
+  version: number;
+  seq: number;
+  contentHash: string;
+}
+
+/** A pulled row with its record as stored JSON text: the pull answer is assembled without parsing it. */
+export interface PageRow {
+  seq: number;
+  /** A pushed entity, or one the server writes itself (a resident's self-check). */
+  entity: string;
+  json: string;
 }
 
 export interface RecordWrite {
@@ -89,6 +109,32 @@ export function recordsRepository(db: Executor) {
       }));
     },
 
+    /**
+     * The classification state of these records (no content, no row locks): for writers, who already hold the
+     * writers' lock, under which no other transaction can change a row (`FOR UPDATE` would only cost row writes).
+     * One primary-key probe per id (`id = ANY(…)` per entity), ids passed as one array literal each.
+     */
+    async findStates(keys: ReadonlyArray<{ entity: Entity; id: string }>): Promise<RecordState[]> {
+      const byEntity = new Map<Entity, Set<string>>();
+      for (const k of keys) {
+        if (!UUID_PATTERN.test(k.id)) continue; // cannot exist (ids are checked on the way in); keeps the literal safe
+        let ids = byEntity.get(k.entity);
+        if (!ids) byEntity.set(k.entity, (ids = new Set()));
+        ids.add(k.id);
+      }
+      if (byEntity.size === 0) return [];
+      const selects = [...byEntity].map(
+        ([entity, ids]) =>
+          sql`SELECT entity, id::text AS id, province_code, commune_code, version, seq::float8 AS seq, content_hash
+              FROM records WHERE entity = ${entity} AND id = ANY(${`{${[...ids].join(',')}}`}::uuid[])`,
+      );
+      const rows = await rawRows<Omit<RecordRow, 'data'>>(db, sql.join(selects, sql` UNION ALL `));
+      return rows.map((r) => ({
+        entity: r.entity, id: r.id, provinceCode: r.province_code, communeCode: r.commune_code, version: r.version,
+        seq: Number(r.seq), contentHash: r.content_hash,
+      }));
+    },
+
     /** Inserts or updates rows in the given order, each taking the next sequence number; returns the numbers. */
     async upsert(writes: readonly RecordWrite[]): Promise<Map<string, number>> {
       const seqs = new Map<string, number>();
@@ -121,15 +167,80 @@ export function recordsRepository(db: Executor) {
       return seqs;
     },
 
-    /** One page of changes after `after`, in sequence order, inside the scope; `limit + 1` rows tell hasMore. */
-    async page(scope: Scope, after: number, limit: number): Promise<{ seq: number; entity: Entity; data: Record<string, unknown> }[]> {
-      const rows = await rawRows<{ seq: number; entity: Entity; data: Record<string, unknown> | string }>(
-        db,
-        sql`SELECT seq::float8 AS seq, entity, data FROM records
-            WHERE seq > ${after} AND ${scopeCondition(scope)}
-            ORDER BY seq LIMIT ${limit + 1}`,
-      );
-      return rows.map((r) => ({ seq: Number(r.seq), entity: r.entity, data: parseData(r.data) }));
+    /**
+     * One page of changes after `after`, in sequence order, inside the scope (`limit + 1` rows tell hasMore), each
+     * record as its stored JSON text: the answer is assembled without parsing and re-serializing every record.
+     * A commune-scoped page walks the (commune_code, seq) index once per commune and stops at the page size, rather
+     * than sorting every row of the scope after the cursor (a fresh device's first page would sort the whole commune).
+     */
+    async page(scope: Scope, after: number, limit: number): Promise<PageRow[]> {
+      const query =
+        scope.kind === 'communes'
+          ? sql`SELECT r.seq::float8 AS seq, r.entity, r.data::text AS json
+                FROM (SELECT DISTINCT code FROM jsonb_array_elements_text(${JSON.stringify(scope.communes)}::jsonb) AS c(code)) c
+                CROSS JOIN LATERAL (
+                  SELECT seq, entity, data FROM records
+                  WHERE commune_code = c.code AND seq > ${after}
+                  ORDER BY seq LIMIT ${limit + 1}
+                ) r
+                ORDER BY r.seq LIMIT ${limit + 1}`
+          : sql`SELECT seq::float8 AS seq, entity, data::text AS json FROM records
+                WHERE seq > ${after} AND ${scopeCondition(scope)}
+                ORDER BY seq LIMIT ${limit + 1}`;
+      const rows = await rawRows<PageRow>(db, query);
+      return rows.map((r) => ({ seq: Number(r.seq), entity: r.entity, json: r.json }));
     },
   };
 }
+
+/**
+ * Keeps the planner's statistics of the records table fresh where nothing else does. PostgreSQL's autovacuum
+ * analyzes tables on its own; PGlite runs no autovacuum, and a table it never analyzed is planned blind: a pull page
+ * becomes "read every row of the commune after the cursor, then sort" instead of a walk of the (commune_code, seq)
+ * index that stops after one page, so a device's first pull of a large commune takes quadratic time.
+ * `ensure` analyzes once if the table has never been analyzed; `noteWritten` re-analyzes after the table grew by a
+ * fifth (at least 10,000 rows), like autovacuum's scale factor.
+ */
+export function createRecordStatistics(db: Executor) {
+  let checked = false;
+  let written = 0;
+  let rowsAtLastAnalyze = 0;
+  let running: Promise<void> | null = null;
+
+  const analyze = (): Promise<void> => {
+    running ??= (async () => {
+      try {
+        // Only the columns queries filter and order on: statistics of `data` (jsonb) would cost seconds of sorting.
+        await db.execute(sql`ANALYZE records (entity, commune_code, province_code, seq)`);
+        const [row] = await rawRows<{ rows: number }>(db, sql`SELECT reltuples::float8 AS rows FROM pg_class WHERE oid = 'records'::regclass`);
+        rowsAtLastAnalyze = Math.max(0, Number(row?.rows ?? 0));
+        written = 0;
+        checked = true;
+      } finally {
+        running = null;
+      }
+    })();
+    return running;
+  };
+
+  return {
+    /** Before reading: analyzes the table if it has never been analyzed (checked once per process). */
+    async ensure(): Promise<void> {
+      if (checked) return;
+      const [row] = await rawRows<{ analyzed: boolean }>(
+        db,
+        sql`SELECT EXISTS (SELECT 1 FROM pg_stats WHERE tablename = 'records') AS analyzed`,
+      );
+      if (row?.analyzed === true) checked = true;
+      else await analyze();
+    },
+    /** After writing `rows` rows: analyzes when the table has grown enough since the last time. */
+    async noteWritten(rows: number): Promise<void> {
+      written += rows;
+      if (written >= Math.max(10_000, rowsAtLastAnalyze / 5)) await analyze();
+    },
+  };
+}
+
+export type RecordStatistics = ReturnType<typeof createRecordStatistics>;
+

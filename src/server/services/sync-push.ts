@@ -1,5 +1,5 @@
 /**
- * Applies a pushed batch. Per change: parse with the shared schema, find its area (a person's comes from its
+ * Applies pushed batches. Per change: parse with the shared schema, find its area (a person's comes from its
  * household), check the user's scope (both the record's current area and the pushed one), then:
  *  - visit (immutable): new → applied; same id + same content → duplicate; same id + other content → conflict
  *    `sync.id-conflict`, stored, never overwritten;
@@ -7,163 +7,348 @@
  *    push); baseVersion = server version → applied at version + 1; otherwise → conflict `sync.stale-version`, stored
  *    with both versions for a person to resolve. Never a silent last-writer-wins.
  * Several edits of one record from one device in one batch all carry the same base (the device had not synced in
- * between): they apply in order. The whole batch runs in one transaction under the writers' lock; the new rows are
- * written with one multi-row statement (the hot path).
+ * between): they apply in order.
+ *
+ * Group commit: the route hands batches to one writer per database (`createPushWriter`). Parsing and content hashes
+ * are done as a request arrives, outside any lock; the batches that arrived while a transaction was running are then
+ * applied together in the next one, under the writers' lock: one lookup, one multi-row write and one commit for the
+ * group instead of one each per request. Each batch still sees the server exactly as if the batches before it had
+ * committed on their own: before a batch touches a record an earlier batch of the group wrote, those writes are
+ * flushed, so versions, receipts and conflicts are what one transaction per batch would give. If a group fails, its
+ * batches are retried one by one, so one request's failure is never another's.
  */
 import { changeSchema, type PushResult } from '../../shared/sync.ts';
 import type { Entity } from '../../shared/records.ts';
 import { uuidv7 } from '../../shared/ids.ts';
+import type { ProblemCode } from '../../shared/problems.ts';
 import type { AppDb } from '../db/client.ts';
-import { lockWriters, recordsRepository, type RecordWrite, type StoredRecord } from '../db/records.ts';
+import { lockWriters, recordsRepository, type RecordState, type RecordStatistics, type RecordWrite } from '../db/records.ts';
 import { conflictsRepository, type NewConflict } from '../db/conflicts.ts';
 import { scopeAllows } from '../auth/scope.ts';
 import type { AuthUser } from '../auth/authenticate.ts';
 import { contentHash } from './content-hash.ts';
 
-interface Current {
+interface RecordKey {
   entity: Entity;
+  id: string;
+  key: string;
+}
+
+type PreparedChange =
+  | {
+      ok: true;
+      target: RecordKey;
+      parent: RecordKey | null;
+      baseVersion: number | null;
+      record: Record<string, unknown>;
+      hash: string;
+    }
+  | { ok: false; entity: Entity; id: string };
+
+/** A pushed batch, parsed and hashed: what the writer applies. */
+export interface PreparedPush {
+  user: AuthUser;
+  deviceId: string;
+  changes: PreparedChange[];
+}
+
+interface Current {
   provinceCode: string;
   communeCode: string;
   version: number;
   contentHash: string;
-  seq: number | null; // null: written in this batch, number known after the upsert
-  versionBeforeBatch: number | null; // null: did not exist before the batch
-  data: Record<string, unknown>;
+  /** null: written by the group and not flushed yet. */
+  seq: number | null;
+  /** The batch of the group that wrote it last; -1: stored before the group. */
+  writer: number;
+  /** The version before the writer's batch (null: the record did not exist), for a batch's chain of edits. */
+  versionBeforeBatch: number | null;
+  /** The stored content, when known (written by the group); otherwise read when a conflict needs it. */
+  data: Record<string, unknown> | null;
 }
 
-const key = (entity: string, id: string) => `${entity}:${id}`;
+const keyOf = (entity: Entity, id: string): RecordKey => ({ entity, id, key: `${entity}:${id}` });
+const ENTITY_NAMES = ['hamlet', 'household', 'person', 'visit'] as const;
 
 function rawId(raw: unknown): { entity: Entity; id: string } {
   const r = raw as { entity?: unknown; record?: { id?: unknown } } | null;
-  const entity = (['hamlet', 'household', 'person', 'visit'] as const).find((e) => e === r?.entity) ?? 'visit';
+  const entity = ENTITY_NAMES.find((e) => e === r?.entity) ?? 'visit';
   const id = typeof r?.record?.id === 'string' ? r.record.id.slice(0, 64) : '';
   return { entity, id };
 }
 
-function parentOf(entity: Entity, record: Record<string, unknown>): { entity: Entity; id: string } | null {
-  if (entity === 'household') return { entity: 'hamlet', id: String(record.hamletId) };
-  if (entity === 'person' || entity === 'visit') return { entity: 'household', id: String(record.householdId) };
+function parentOf(entity: Entity, record: Record<string, unknown>): RecordKey | null {
+  if (entity === 'household') return keyOf('hamlet', String(record.hamletId));
+  if (entity === 'person' || entity === 'visit') return keyOf('household', String(record.householdId));
   return null;
 }
 
-export async function applyPush(
-  db: AppDb,
-  user: AuthUser,
-  deviceId: string,
-  rawChanges: readonly unknown[],
-): Promise<PushResult[]> {
+/** The CPU-bound part of a push (validation, content hashes), done before the batch waits for the writers' lock. */
+export function preparePush(user: AuthUser, deviceId: string, rawChanges: readonly unknown[]): PreparedPush {
+  const changes = rawChanges.map((raw): PreparedChange => {
+    const parsed = changeSchema.safeParse(raw);
+    if (!parsed.success) return { ok: false, ...rawId(raw) };
+    const { entity, baseVersion } = parsed.data;
+    const record = parsed.data.record as unknown as Record<string, unknown>;
+    return {
+      ok: true,
+      target: keyOf(entity, String(record.id)),
+      parent: parentOf(entity, record),
+      baseVersion,
+      record,
+      hash: contentHash(record),
+    };
+  });
+  return { user, deviceId, changes };
+}
+
+/** Applies batches in order in one transaction under the writers' lock; one result list per batch. */
+export async function applyPushGroup(db: AppDb, batches: readonly PreparedPush[]): Promise<PushResult[][]> {
   return db.transaction(async (tx) => {
     await lockWriters(tx);
     const records = recordsRepository(tx);
-    const parsed = rawChanges.map((raw) => ({ raw, result: changeSchema.safeParse(raw) }));
 
-    const wanted = new Map<string, { entity: Entity; id: string }>();
-    for (const p of parsed) {
-      if (!p.result.success) continue;
-      const rec = p.result.data.record as unknown as Record<string, unknown>;
-      wanted.set(key(p.result.data.entity, String(rec.id)), { entity: p.result.data.entity, id: String(rec.id) });
-      const parent = parentOf(p.result.data.entity, rec);
-      if (parent) wanted.set(key(parent.entity, parent.id), parent);
+    const wanted = new Map<string, RecordKey>();
+    for (const batch of batches) {
+      for (const c of batch.changes) {
+        if (!c.ok) continue;
+        wanted.set(c.target.key, c.target);
+        if (c.parent) wanted.set(c.parent.key, c.parent);
+      }
     }
     const current = new Map<string, Current>();
-    for (const s of await records.findByKeys([...wanted.values()])) current.set(key(s.entity, s.id), fromStored(s));
+    for (const s of await records.findStates([...wanted.values()])) current.set(`${s.entity}:${s.id}`, fromStored(s));
 
-    const results: PushResult[] = [];
+    // Writes not flushed yet, in sequence order, and the results waiting for their receipts.
     const writes = new Map<string, RecordWrite>();
+    const waiting: { result: PushResult; key: string }[] = [];
     const conflicts: NewConflict[] = [];
-    const pendingSeq: { index: number; k: string }[] = [];
+    // Conflicts whose server side is a stored row: its content is read at the next flush, before anything writes it.
+    const unread: { conflict: NewConflict; target: RecordKey }[] = [];
 
-    for (const p of parsed) {
-      if (!p.result.success) {
-        results.push({ ...rawId(p.raw), status: 'rejected', problem: 'sync.invalid-record' });
-        continue;
+    const flush = async () => {
+      if (unread.length > 0) {
+        const stored = await records.findByKeys(unread.map((u) => u.target), { forUpdate: false });
+        const data = new Map(stored.map((s) => [`${s.entity}:${s.id}`, s.data]));
+        for (const u of unread) u.conflict.serverRecord = data.get(u.target.key) ?? {};
+        unread.length = 0;
       }
-      const change = p.result.data;
-      const entity = change.entity;
-      const record = change.record as unknown as Record<string, unknown>;
-      const id = String(record.id);
-      const k = key(entity, id);
-      const existing = current.get(k);
-
-      // Area: a person lives where its household does.
-      let provinceCode = String(record.provinceCode ?? '');
-      let communeCode = String(record.communeCode ?? '');
-      const parent = parentOf(entity, record);
-      if (parent) {
-        const parentRow = current.get(key(parent.entity, parent.id));
-        if (parentRow === undefined) {
-          results.push({ entity, id, status: 'rejected', problem: 'sync.unknown-parent' });
-          continue;
-        }
-        if (entity === 'person') {
-          provinceCode = parentRow.provinceCode;
-          communeCode = parentRow.communeCode;
-        }
+      if (writes.size === 0) return;
+      const seqs = await records.upsert([...writes.values()]);
+      for (const [key, seq] of seqs) {
+        const c = current.get(key);
+        if (c) c.seq = seq;
       }
-      if (!scopeAllows(user.scope, provinceCode, communeCode) ||
-          (existing !== undefined && !scopeAllows(user.scope, existing.provinceCode, existing.communeCode))) {
-        results.push({ entity, id, status: 'rejected', problem: 'sync.out-of-scope' });
-        continue;
+      for (const { result, key } of waiting) {
+        const seq = seqs.get(key);
+        if (seq === undefined) continue;
+        result.seq = seq;
+        result.version = current.get(key)?.version ?? result.version;
       }
+      writes.clear();
+      waiting.length = 0;
+    };
 
-      const hash = contentHash(record);
-      const seqNow = existing?.seq ?? undefined;
-
-      if (existing !== undefined && existing.contentHash === hash) {
-        if (existing.seq === null) pendingSeq.push({ index: results.length, k });
-        results.push({ entity, id, status: 'duplicate', version: existing.version, ...(seqNow === undefined ? {} : { seq: seqNow }) });
-        continue;
-      }
-
-      if (existing !== undefined) {
-        const sameDeviceChain = existing.seq === null && (change.baseVersion ?? 0) === (existing.versionBeforeBatch ?? 0);
-        const fresh = entity !== 'visit' && (change.baseVersion === existing.version || sameDeviceChain);
-        if (!fresh) {
-          const problemCode = entity === 'visit' ? 'sync.id-conflict' : 'sync.stale-version';
-          conflicts.push({
-            id: uuidv7(), entity, recordId: id, provinceCode: existing.provinceCode, communeCode: existing.communeCode,
-            problem: problemCode, baseVersion: change.baseVersion, serverVersion: existing.version,
-            serverRecord: existing.data, deviceRecord: record, deviceId, userId: user.id,
-          });
-          results.push({ entity, id, status: 'conflict', problem: problemCode, version: existing.version, ...(seqNow === undefined ? {} : { seq: seqNow }) });
-          continue;
-        }
-      }
-
-      const version = (existing?.version ?? 0) + 1;
-      // Visits have no version in the contract: a stored `version` would make every pulled visit fail the
-      // device's strict schema and stall its pulls for good.
-      const data = entity === 'visit' ? { ...record } : { ...record, version };
-      writes.delete(k); // re-insert at the end: the last write of a record decides its place in the sequence
-      writes.set(k, {
-        entity, id, provinceCode, communeCode, version, deleted: record.deleted === true, contentHash: hash, data,
-        updatedBy: user.id,
+    const all: PushResult[][] = [];
+    for (const [b, batch] of batches.entries()) {
+      // A record an earlier batch of the group wrote: that batch's writes go first, as if it had committed alone.
+      const overlaps = batch.changes.some((c) => {
+        if (!c.ok) return false;
+        const w = current.get(c.target.key);
+        return w !== undefined && w.seq === null && w.writer !== b;
       });
-      current.set(k, {
-        entity, provinceCode, communeCode, version, contentHash: hash, seq: null, data,
-        versionBeforeBatch: existing === undefined ? null : existing.seq === null ? existing.versionBeforeBatch : existing.version,
-      });
-      pendingSeq.push({ index: results.length, k });
-      results.push({ entity, id, status: 'applied', version });
-    }
+      if (overlaps) await flush();
 
-    const seqs = await records.upsert([...writes.values()]);
-    for (const { index, k } of pendingSeq) {
-      const r = results[index];
-      const seq = seqs.get(k);
-      if (r !== undefined && seq !== undefined) {
-        r.seq = seq;
-        r.version = current.get(k)?.version ?? r.version;
+      const results: PushResult[] = [];
+      for (const change of batch.changes) {
+        const result = classify(b, batch, change, current);
+        results.push(result.answer);
+        if (result.kind === 'write') {
+          writes.delete(result.target.key); // re-insert at the end: the last write decides its place in the sequence
+          writes.set(result.target.key, result.write);
+          waiting.push({ result: result.answer, key: result.target.key });
+        } else if (result.kind === 'wait') {
+          waiting.push({ result: result.answer, key: result.target.key });
+        } else if (result.kind === 'conflict') {
+          conflicts.push(result.conflict);
+          if (result.needsServerRecord) unread.push({ conflict: result.conflict, target: result.target });
+        }
       }
+      all.push(results);
     }
+    await flush();
     await conflictsRepository(tx).insertMany(conflicts);
-    return results;
+    return all;
   });
 }
 
-function fromStored(s: StoredRecord): Current {
+type Classified =
+  | { kind: 'done'; answer: PushResult }
+  | { kind: 'wait'; answer: PushResult; target: RecordKey }
+  | { kind: 'write'; answer: PushResult; target: RecordKey; write: RecordWrite }
+  | { kind: 'conflict'; answer: PushResult; target: RecordKey; conflict: NewConflict; needsServerRecord: boolean };
+
+const rejected = (entity: Entity, id: string, problem: ProblemCode): Classified => ({
+  kind: 'done',
+  answer: { entity, id, status: 'rejected', problem },
+});
+
+/** Decides one change against the current state, and updates that state when the change writes. */
+function classify(
+  batchIndex: number,
+  batch: PreparedPush,
+  change: PreparedChange,
+  current: Map<string, Current>,
+): Classified {
+  if (!change.ok) return rejected(change.entity, change.id, 'sync.invalid-record');
+  const { target, parent, record, hash } = change;
+  const { entity, id } = target;
+  const existing = current.get(target.key);
+
+  // Area: a person lives where its household does.
+  let provinceCode = String(record.provinceCode ?? '');
+  let communeCode = String(record.communeCode ?? '');
+  if (parent) {
+    const parentRow = current.get(parent.key);
+    if (parentRow === undefined) return rejected(entity, id, 'sync.unknown-parent');
+    if (entity === 'person') {
+      provinceCode = parentRow.provinceCode;
+      communeCode = parentRow.communeCode;
+    }
+  }
+  const { scope } = batch.user;
+  if (!scopeAllows(scope, provinceCode, communeCode) ||
+      (existing !== undefined && !scopeAllows(scope, existing.provinceCode, existing.communeCode))) {
+    return rejected(entity, id, 'sync.out-of-scope');
+  }
+
+  if (existing !== undefined && existing.contentHash === hash) {
+    const answer: PushResult = { entity, id, status: 'duplicate', version: existing.version };
+    if (existing.seq === null) return { kind: 'wait', answer, target };
+    return { kind: 'done', answer: { ...answer, seq: existing.seq } };
+  }
+
+  if (existing !== undefined) {
+    const sameBatchChain = existing.seq === null && existing.writer === batchIndex &&
+      (change.baseVersion ?? 0) === (existing.versionBeforeBatch ?? 0);
+    const fresh = entity !== 'visit' && (change.baseVersion === existing.version || sameBatchChain);
+    if (!fresh) {
+      const problem = entity === 'visit' ? 'sync.id-conflict' : 'sync.stale-version';
+      const conflict: NewConflict = {
+        id: uuidv7(), entity, recordId: id, provinceCode: existing.provinceCode, communeCode: existing.communeCode,
+        problem, baseVersion: change.baseVersion, serverVersion: existing.version,
+        serverRecord: existing.data ?? {}, deviceRecord: record, deviceId: batch.deviceId, userId: batch.user.id,
+      };
+      // A conflict with a write of this group not flushed yet has no receipt: the record's seq is not known.
+      const answer: PushResult = {
+        entity, id, status: 'conflict', problem, version: existing.version,
+        ...(existing.seq === null ? {} : { seq: existing.seq }),
+      };
+      return { kind: 'conflict', answer, target, conflict, needsServerRecord: existing.data === null };
+    }
+  }
+
+  const version = (existing?.version ?? 0) + 1;
+  // Visits have no version in the contract: a stored `version` would make every pulled visit fail the
+  // device's strict schema and stall its pulls for good.
+  const data = entity === 'visit' ? { ...record } : { ...record, version };
+  current.set(target.key, {
+    provinceCode, communeCode, version, contentHash: hash, seq: null, writer: batchIndex, data,
+    versionBeforeBatch:
+      existing === undefined ? null : existing.seq === null && existing.writer === batchIndex ? existing.versionBeforeBatch : existing.version,
+  });
   return {
-    entity: s.entity, provinceCode: s.provinceCode, communeCode: s.communeCode, version: s.version,
-    contentHash: s.contentHash, seq: s.seq, versionBeforeBatch: s.version, data: s.data,
+    kind: 'write',
+    answer: { entity, id, status: 'applied', version },
+    target,
+    write: {
+      entity, id, provinceCode, communeCode, version, deleted: record.deleted === true, contentHash: hash, data,
+      updatedBy: batch.user.id,
+    },
+  };
+}
+
+function fromStored(s: RecordState): Current {
+  return {
+    provinceCode: s.provinceCode, communeCode: s.communeCode, version: s.version, contentHash: s.contentHash,
+    seq: s.seq, writer: -1, versionBeforeBatch: s.version, data: null,
+  };
+}
+
+export interface PushWriter {
+  /** Applies one request's batch, together with the batches that queue up beside it. */
+  push(user: AuthUser, deviceId: string, rawChanges: readonly unknown[]): Promise<PushResult[]>;
+}
+
+/**
+ * The group-commit writer of one database. A batch that arrives while the writer is idle starts a transaction at
+ * once; the batches that arrive meanwhile wait and go together in the next, up to `maxChanges` changes a group.
+ */
+export function createPushWriter(
+  db: AppDb,
+  options: { maxChanges?: number; statistics?: RecordStatistics } = {},
+): PushWriter {
+  const maxChanges = options.maxChanges ?? 2_000;
+  interface Waiting {
+    batch: PreparedPush;
+    resolve: (results: PushResult[]) => void;
+    reject: (error: unknown) => void;
+  }
+  const queue: Waiting[] = [];
+  let running = false;
+
+  const take = (): Waiting[] => {
+    const group: Waiting[] = [];
+    let changes = 0;
+    while (queue.length > 0) {
+      const next = queue[0] as Waiting;
+      if (group.length > 0 && changes + next.batch.changes.length > maxChanges) break;
+      group.push(next);
+      changes += next.batch.changes.length;
+      queue.shift();
+    }
+    return group;
+  };
+
+  const run = async (group: Waiting[]) => {
+    try {
+      const results = await applyPushGroup(db, group.map((w) => w.batch));
+      group.forEach((w, i) => w.resolve(results[i] ?? []));
+      const written = results.reduce((n, list) => n + list.filter((r) => r.status === 'applied').length, 0);
+      // Statistics are a planner hint: failing to refresh them must not fail anything.
+      await options.statistics?.noteWritten(written).catch(() => undefined);
+    } catch (error) {
+      if (group.length === 1) {
+        group[0]?.reject(error);
+        return;
+      }
+      // Alone, each batch succeeds or fails on its own merits.
+      for (const w of group) {
+        try {
+          w.resolve((await applyPushGroup(db, [w.batch]))[0] ?? []);
+        } catch (single) {
+          w.reject(single);
+        }
+      }
+    }
+  };
+
+  const drain = async () => {
+    running = true;
+    try {
+      while (queue.length > 0) await run(take());
+    } finally {
+      running = false;
+    }
+  };
+
+  return {
+    push(user, deviceId, rawChanges) {
+      const batch = preparePush(user, deviceId, rawChanges);
+      return new Promise<PushResult[]>((resolve, reject) => {
+        queue.push({ batch, resolve, reject });
+        if (!running) void drain();
+      });
+    },
   };
 }

@@ -2,13 +2,15 @@
  * Prepares a server database for the sync benchmarks before the server starts (PGlite: one process owns the data
  * directory, so this runs first and closes): migrations, then per commune a team, a volunteer account scoped to it
  * and that commune's hamlets, households, people (and optionally visits), written through the server's own
- * records repository (one multi-row upsert per chunk, content hashes as the push service computes them).
+ * records repository (one multi-row upsert per chunk, content hashes as the push service computes them); then the
+ * server's totals are caught up with them.
  */
 import { openDatabase, type Database, type DatabaseTarget } from '../../../src/server/db/client.ts';
 import { migrate } from '../../../src/server/db/migrate.ts';
 import { teamsRepository } from '../../../src/server/db/users.ts';
 import { lockWriters, recordsRepository, type RecordWrite } from '../../../src/server/db/records.ts';
 import { createAccount } from '../../../src/server/services/accounts.ts';
+import { createAggregator } from '../../../src/server/services/aggregator.ts';
 import { contentHash } from '../../../src/server/services/content-hash.ts';
 import { uuidv7 } from '../../../src/shared/ids.ts';
 import type { Entity } from '../../../src/shared/records.ts';
@@ -21,6 +23,8 @@ export interface CommuneSpec {
   communeCode: string;
   /** Volunteer phone (0 + 9 digits). */
   phone: string;
+  /** More volunteers of the same team (another phone of the commune pulling what the first one pushed). */
+  otherPhones?: string[];
   hamlets: number;
   households: number;
   peoplePerHousehold: number;
@@ -31,6 +35,8 @@ export interface PreparedCommune {
   communeCode: string;
   phone: string;
   userId: string;
+  /** The accounts of `otherPhones`, in order. */
+  otherUserIds: string[];
   records: number;
   /** For request generators: each household with its hamlet and member ids. */
   households: { id: string; hamletId: string; memberIds: string[] }[];
@@ -86,6 +92,17 @@ export async function prepareServerData(target: DatabaseTarget, communes: readon
         password: BENCH_PASSWORD,
         scope: { kind: 'team', teamId: team.id },
       });
+      const otherUserIds: string[] = [];
+      for (const [k, phone] of (spec.otherPhones ?? []).entries()) {
+        const other = await createAccount(database.db, {
+          phone,
+          name: `Tình nguyện viên ${n + 1}.${k + 2}`,
+          role: 'volunteer',
+          password: BENCH_PASSWORD,
+          scope: { kind: 'team', teamId: team.id },
+        });
+        otherUserIds.push(other.id);
+      }
       const data = generate({ provinceCode: BENCH_PROVINCE, ...spec }, 42 + n);
       const writes: RecordWrite[] = [
         ...data.hamlets.map((h) => toWrite('hamlet', h, spec.communeCode, user.id)),
@@ -100,9 +117,21 @@ export async function prepareServerData(target: DatabaseTarget, communes: readon
         communeCode: spec.communeCode,
         phone: spec.phone,
         userId: user.id,
+        otherUserIds,
         records: writes.length,
         households: data.households.map((h) => ({ id: h.id, hamletId: h.hamletId, memberIds: members.get(h.id) ?? [] })),
       });
+    }
+    // A server that received these records by push would have its totals caught up with them already; left to the
+    // server, the catch-up of the whole prepared data set would run in the middle of the timed passes.
+    const aggregator = createAggregator(database, { batchSize: 5000 });
+    try {
+      for (;;) {
+        const r = await aggregator.catchUp(30_000);
+        if (r.watermark >= r.latestSeq) break;
+      }
+    } finally {
+      await aggregator.stop();
     }
     return prepared;
   } finally {

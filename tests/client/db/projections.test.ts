@@ -29,6 +29,8 @@ const outcomesArb = fc.array(
 );
 const visitArb = {
   household: fc.nat(),
+  // The visit form names the household's hamlet; here any hamlet, or none, so a wrong hint is replayed too.
+  hamletHint: fc.option(fc.nat(), { nil: undefined }),
   outcomes: outcomesArb,
   day: fc.constantFrom(...DAYS),
   followUp: fc.option(fc.constantFrom(...DAYS), { nil: null }),
@@ -57,6 +59,7 @@ async function replay(db: TungNhaDb, ops: readonly Op[]): Promise<void> {
   const households: string[] = [];
   const visits: string[] = [];
   const pick = <T>(list: readonly T[], n: number): T | undefined => (list.length === 0 ? undefined : list[n % list.length]);
+  const hint = (n: number | undefined) => (n === undefined ? undefined : pick(hamlets, n)!.id);
   const outcomesFor = async (householdId: string, spec: { member: number; skill: OutcomeEntry['skill']; outcome: Outcome }[]) => {
     // Any member ever recorded in the household, removed ones included: their outcomes must not count.
     const members = await db.people.where('householdId').equals(householdId).primaryKeys();
@@ -102,7 +105,7 @@ async function replay(db: TungNhaDb, ops: readonly Op[]): Promise<void> {
           const id = pick(households, op.household);
           if (!id) break;
           const v = await logVisit(
-            { householdId: id, visitedAt: `${op.day}T03:00:00.000Z`, outcomes: await outcomesFor(id, op.outcomes), notes: 'ghé thăm', followUpOn: op.followUp },
+            { householdId: id, hamletId: hint(op.hamletHint), visitedAt: `${op.day}T03:00:00.000Z`, outcomes: await outcomesFor(id, op.outcomes), notes: 'ghé thăm', followUpOn: op.followUp },
             'device-1',
           );
           visits.push(v.id);
@@ -114,7 +117,7 @@ async function replay(db: TungNhaDb, ops: readonly Op[]): Promise<void> {
           const original = await db.visits.get(target);
           const v = await correctVisit(
             target,
-            { householdId: original!.householdId, visitedAt: `${op.day}T05:00:00.000Z`, outcomes: await outcomesFor(original!.householdId, op.outcomes), notes: 'sửa', followUpOn: op.followUp },
+            { householdId: original!.householdId, hamletId: hint(op.hamletHint), visitedAt: `${op.day}T05:00:00.000Z`, outcomes: await outcomesFor(original!.householdId, op.outcomes), notes: 'sửa', followUpOn: op.followUp },
             'device-1',
           );
           visits.push(v.id);
@@ -175,6 +178,8 @@ describe('projections under random writes', () => {
           await replay(db, ops);
           const kept = await stored(db);
           expect(kept).toEqual(await bruteForce(db));
+          // Every visit's household was settled right behind it: nothing is left queued.
+          expect(await db.pendingProjections.count()).toBe(0);
           for (const row of await db.hamletTotals.toArray()) {
             expect(row.households).toBeGreaterThanOrEqual(0);
             expect(row.atTarget).toBeLessThanOrEqual(row.visited);

@@ -134,7 +134,7 @@ describe('upgrading a version-1 database', () => {
     await createV1(data);
     const db = await openCurrent();
 
-    expect(db.verno).toBe(3);
+    expect(db.verno).toBe(5);
     expect(byId(await db.hamlets.toArray())).toEqual(byId(data.hamlets));
     expect(byId(await db.people.toArray())).toEqual(byId(data.people));
     expect(byId(await db.visits.toArray())).toEqual(byId(data.visits));

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createHamlet } from '../../../src/client/db/hamlets.ts';
-import { createHousehold, listHamletHouseholds, listMembers, removePerson } from '../../../src/client/db/households.ts';
+import { createHousehold, deleteHousehold, listHamletHouseholds, listMembers, removePerson } from '../../../src/client/db/households.ts';
 import { correctVisit, listHouseholdVisits, logVisit } from '../../../src/client/db/visits.ts';
 import { getHamletOverview } from '../../../src/client/db/overview.ts';
 import { countOutbox } from '../../../src/client/db/outbox.ts';
-import { getDb } from '../../../src/client/db/database.ts';
+import { getDb, setDbForTesting, TungNhaDb } from '../../../src/client/db/database.ts';
 import { SKILL_CODES } from '../../../src/shared/skills.ts';
 import type { OutcomeEntry } from '../../../src/shared/records.ts';
+import { uuidv7 } from '../../../src/shared/ids.ts';
 
 const AREA = { provinceCode: '01', communeCode: '00004' };
 
@@ -86,5 +87,109 @@ describe('logging visits', () => {
       logVisit({ householdId: household.id, outcomes: allFive('0190a000-0000-7000-8000-000000000000', 'guided'), notes: '', followUpOn: null }, 'd'),
     ).rejects.toMatchObject({ errors: { outcomes: 'invalid' } });
     expect(await getDb().visits.count()).toBe(0);
+  });
+
+  it('records the household’s own hamlet, commune and province whatever hamlet the form names', async () => {
+    const { hamlet, household, members } = await householdWithTwo();
+    const elsewhere = { provinceCode: '79', communeCode: '26734' };
+    const far = await createHamlet(elsewhere, { name: 'Ấp Bình An' });
+    const farHousehold = await createHousehold(
+      { ...elsewhere, hamletId: far.id },
+      { headName: 'Võ Thị Cúc', address: '', phone: '', note: '' },
+      [{ fullName: 'Võ Thị Cúc', birthYear: 1970, sex: 'female', relation: 'head' }],
+    );
+    const [farHead] = await listMembers(farHousehold.id);
+    // Two saves in the first hamlet, so its area is known; then one in the far hamlet that names the first one.
+    await logVisit({ householdId: household.id, hamletId: hamlet.id, outcomes: allFive(members[0]!.id, 'guided'), notes: '', followUpOn: null }, 'd');
+    await logVisit({ householdId: household.id, hamletId: hamlet.id, outcomes: allFive(members[1]!.id, 'guided'), notes: '', followUpOn: null }, 'd');
+    const visit = await logVisit({ householdId: farHousehold.id, hamletId: hamlet.id, outcomes: allFive(farHead!.id, 'proficient'), notes: '', followUpOn: null }, 'd');
+
+    expect(visit).toMatchObject({ hamletId: far.id, ...elsewhere });
+    expect(await getDb().visits.get(visit.id)).toMatchObject({ hamletId: far.id, ...elsewhere });
+    expect(await getHamletOverview(far.id, '2026-11-22')).toMatchObject({ households: 1, visited: 1, atTarget: 1 });
+    expect(await getHamletOverview(hamlet.id, '2026-11-22')).toMatchObject({ households: 1, visited: 1, atTarget: 0 });
+    expect(await countOutbox()).toBe(4 + 3 + 3); // two households with their hamlets and people, three visits
+  });
+
+  it('refuses a visit to a deleted household even when the form names its hamlet, and saves nothing', async () => {
+    const { hamlet, household, members } = await householdWithTwo();
+    await logVisit({ householdId: household.id, hamletId: hamlet.id, outcomes: allFive(members[0]!.id, 'guided'), notes: '', followUpOn: null }, 'd');
+    await deleteHousehold(household.id);
+    const before = { visits: await getDb().visits.count(), outbox: await countOutbox() };
+
+    await expect(
+      logVisit({ householdId: household.id, hamletId: hamlet.id, outcomes: allFive(members[0]!.id, 'proficient'), notes: '', followUpOn: null }, 'd'),
+    ).rejects.toMatchObject({ errors: { _: 'notFound' } });
+    await expect(
+      logVisit({ householdId: household.id, hamletId: hamlet.id, outcomes: [], notes: 'vắng nhà', followUpOn: null }, 'd'),
+    ).rejects.toMatchObject({ errors: { _: 'notFound' } });
+    expect({ visits: await getDb().visits.count(), outbox: await countOutbox() }).toEqual(before);
+    expect(await getDb().pendingProjections.count()).toBe(0);
+    expect((await getHamletOverview(hamlet.id, '2026-11-22')).households).toBe(0);
+  });
+
+  it('shows the new totals to a read issued the moment the save returns, with nothing left queued', async () => {
+    const { hamlet, household, members } = await householdWithTwo();
+    const db = getDb();
+    for (let i = 0; i < 3; i++) {
+      await logVisit({ householdId: household.id, hamletId: hamlet.id, outcomes: allFive(members[i % 2]!.id, 'proficient'), notes: '', followUpOn: '2026-11-21' }, 'd');
+      const [totals, summary, queued] = await Promise.all([db.hamletTotals.get(hamlet.id), db.summaries.get(household.id), db.pendingProjections.count()]);
+      expect(totals).toMatchObject({ households: 1, visited: 1, atTarget: 1 });
+      expect(summary).toMatchObject({ visited: true, atTarget: true, followUpOn: '2026-11-21' });
+      expect(queued).toBe(0);
+    }
+  });
+});
+
+describe('a save interrupted between the visit and its totals', () => {
+  const LATER = new Date(Date.now() + 60_000).toISOString();
+
+  it('is settled when the database opens again, before anything reads the totals', async () => {
+    const { hamlet, household, members } = await householdWithTwo();
+    const db = getDb();
+    // What the save's first transaction leaves if the phone dies before the second one: the visit, its outbox
+    // entry and the queued household, with the summary and totals not yet moved.
+    const first = await logVisit({ householdId: household.id, outcomes: allFive(members[0]!.id, 'guided'), notes: '', followUpOn: null }, 'd');
+    const stale = await db.hamletTotals.get(hamlet.id);
+    const later = { ...first, id: uuidv7(), visitedAt: LATER, recordedAt: LATER, outcomes: allFive(members[1]!.id, 'proficient'), followUpOn: '2026-11-01' };
+    await db.transaction('rw', [db.visits, db.outbox, db.pendingProjections], async () => {
+      await db.visits.add(later);
+      await db.outbox.add({ key: `visit:${later.id}`, entity: 'visit', recordId: later.id, rev: 1, queuedAt: LATER, attempts: 0, lastError: null });
+      await db.pendingProjections.put({ householdId: household.id });
+    });
+    expect(await db.hamletTotals.get(hamlet.id)).toEqual(stale);
+    db.close();
+
+    const reopened = new TungNhaDb(db.name);
+    setDbForTesting(reopened);
+    try {
+      expect(await getHamletOverview(hamlet.id, '2026-11-22')).toMatchObject({ households: 1, visited: 1, atTarget: 1, followUpsDue: 1 });
+      expect(await reopened.summaries.get(household.id)).toMatchObject({ atTarget: true, followUpOn: '2026-11-01' });
+      expect(await reopened.pendingProjections.count()).toBe(0);
+    } finally {
+      reopened.close();
+    }
+  });
+
+  it('is settled by the next save, whichever household that save is for', async () => {
+    const { hamlet, household, members } = await householdWithTwo();
+    const other = await createHousehold(
+      { ...AREA, hamletId: hamlet.id },
+      { headName: 'Lê Văn Cường', address: 'Xóm 2', phone: '', note: '' },
+      [{ fullName: 'Lê Văn Cường', birthYear: 1980, sex: 'male', relation: 'head' }],
+    );
+    const [otherHead] = await listMembers(other.id);
+    const db = getDb();
+    const template = await logVisit({ householdId: household.id, outcomes: allFive(members[0]!.id, 'guided'), notes: '', followUpOn: null }, 'd');
+    // A save whose second transaction never ran, left queued while the app kept going.
+    await db.transaction('rw', [db.visits, db.pendingProjections], async () => {
+      await db.visits.add({ ...template, id: uuidv7(), visitedAt: LATER, recordedAt: LATER, outcomes: allFive(members[0]!.id, 'proficient') });
+      await db.pendingProjections.put({ householdId: household.id });
+    });
+
+    await logVisit({ householdId: other.id, hamletId: hamlet.id, outcomes: allFive(otherHead!.id, 'guided'), notes: '', followUpOn: null }, 'd');
+
+    expect(await getHamletOverview(hamlet.id, '2026-11-22')).toMatchObject({ households: 2, visited: 2, atTarget: 1 });
+    expect(await db.pendingProjections.count()).toBe(0);
   });
 });
