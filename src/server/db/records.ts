@@ -3,10 +3,10 @@
  * latest change. Writers take one advisory lock per transaction (`lockWriters`), so sequence numbers become visible
  * in order and a pull cursor can never skip a change that commits late.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Entity } from '../../shared/records.ts';
-import type { Scope } from '../auth/scope.ts';
 import { UUID_PATTERN } from '../../shared/ids.ts';
+import type { Scope } from '../auth/scope.ts';
 import { rawRows, type Executor } from './raw.ts';
 
 const WRITER_LOCK_KEY = 742_002;
@@ -83,6 +83,33 @@ export function scopeCondition(scope: Scope) {
 }
 
 export function recordsRepository(db: Executor) {
+  const write = async (writes: readonly RecordWrite[], onConflict: SQL): Promise<Map<string, number>> => {
+    const seqs = new Map<string, number>();
+    if (writes.length === 0) return seqs;
+    const payload = JSON.stringify(
+      writes.map((w, ord) => ({
+        ord, entity: w.entity, id: w.id, province_code: w.provinceCode, commune_code: w.communeCode,
+        version: w.version, deleted: w.deleted, content_hash: w.contentHash, data: w.data, updated_by: w.updatedBy,
+      })),
+    );
+    const rows = await rawRows<{ entity: string; id: string; seq: number }>(
+      db,
+      sql`INSERT INTO records (entity, id, province_code, commune_code, version, seq, deleted, content_hash, data, updated_by, updated_at)
+          SELECT s.entity, s.id, s.province_code, s.commune_code, s.version, nextval('change_seq'), s.deleted,
+                 s.content_hash, s.data, s.updated_by, now()
+          FROM (
+            SELECT * FROM jsonb_to_recordset(${payload}::jsonb)
+              AS x(ord int, entity text, id uuid, province_code text, commune_code text, version int, deleted boolean,
+                   content_hash text, data jsonb, updated_by uuid)
+            ORDER BY ord
+          ) s
+          ${onConflict}
+          RETURNING entity, id::text AS id, seq::float8 AS seq`,
+    );
+    for (const r of rows) seqs.set(`${r.entity}:${r.id}`, Number(r.seq));
+    return seqs;
+  };
+
   return {
     /**
      * The current rows for these records, locked for the writer's transaction unless `forUpdate` is false. Looked up
@@ -136,35 +163,23 @@ export function recordsRepository(db: Executor) {
     },
 
     /** Inserts or updates rows in the given order, each taking the next sequence number; returns the numbers. */
-    async upsert(writes: readonly RecordWrite[]): Promise<Map<string, number>> {
-      const seqs = new Map<string, number>();
-      if (writes.length === 0) return seqs;
-      const payload = JSON.stringify(
-        writes.map((w, ord) => ({
-          ord, entity: w.entity, id: w.id, province_code: w.provinceCode, commune_code: w.communeCode,
-          version: w.version, deleted: w.deleted, content_hash: w.contentHash, data: w.data, updated_by: w.updatedBy,
-        })),
-      );
-      const rows = await rawRows<{ entity: string; id: string; seq: number }>(
-        db,
-        sql`INSERT INTO records (entity, id, province_code, commune_code, version, seq, deleted, content_hash, data, updated_by, updated_at)
-            SELECT s.entity, s.id, s.province_code, s.commune_code, s.version, nextval('change_seq'), s.deleted,
-                   s.content_hash, s.data, s.updated_by, now()
-            FROM (
-              SELECT * FROM jsonb_to_recordset(${payload}::jsonb)
-                AS x(ord int, entity text, id uuid, province_code text, commune_code text, version int, deleted boolean,
-                     content_hash text, data jsonb, updated_by uuid)
-              ORDER BY ord
-            ) s
-            ON CONFLICT (entity, id) DO UPDATE SET
+    upsert(writes: readonly RecordWrite[]): Promise<Map<string, number>> {
+      return write(
+        writes,
+        sql`ON CONFLICT (entity, id) DO UPDATE SET
               province_code = EXCLUDED.province_code, commune_code = EXCLUDED.commune_code,
               version = EXCLUDED.version, seq = EXCLUDED.seq, deleted = EXCLUDED.deleted,
               content_hash = EXCLUDED.content_hash, data = EXCLUDED.data, updated_by = EXCLUDED.updated_by,
-              updated_at = EXCLUDED.updated_at
-            RETURNING entity, id::text AS id, seq::float8 AS seq`,
+              updated_at = EXCLUDED.updated_at`,
       );
-      for (const r of rows) seqs.set(`${r.entity}:${r.id}`, Number(r.seq));
-      return seqs;
+    },
+
+    /**
+     * Inserts rows known not to exist (looked up under the writers' lock), in the given order; returns their sequence
+     * numbers. A plain INSERT: about a third cheaper than the upsert's conflict handling on the push hot path.
+     */
+    insert(writes: readonly RecordWrite[]): Promise<Map<string, number>> {
+      return write(writes, sql``);
     },
 
     /**

@@ -612,24 +612,36 @@ interface HouseholdRow {
 
 const idList = (ids: readonly string[]) => sql`(SELECT (jsonb_array_elements_text(${json(ids)}::jsonb))::uuid)`;
 
+type Results<T extends readonly (() => Promise<unknown>)[]> = { -readonly [K in keyof T]: Awaited<ReturnType<T[K]>> };
+
+/**
+ * Runs queries one after another. A transaction holds one connection: node-postgres would queue overlapping queries
+ * (and its next major version refuses them), PGlite runs one at a time anyway.
+ */
+export async function inSequence<const T extends readonly (() => Promise<unknown>)[]>(queries: T): Promise<Results<T>> {
+  const out: unknown[] = [];
+  for (const q of queries) out.push(await q());
+  return out as Results<T>;
+}
+
 /** Recomputes the digests of these households and writes the difference of their contributions. */
 export async function recomputeHouseholds(tx: Executor, ids: readonly string[]): Promise<void> {
-  const [rows, people, visits, checks] = await Promise.all([
-    rawRows<HouseholdRow>(tx, sql`
+  const [rows, people, visits, checks] = await inSequence([
+    () => rawRows<HouseholdRow>(tx, sql`
       SELECT id::text AS id, province_code, commune_code, hamlet_id::text AS hamlet_id, old_district, created_day, deleted,
              digest
       FROM agg_households WHERE id IN ${idList(ids)}`),
-    rawRows<{ household_id: string; id: string; created_day: number; deleted: boolean }>(tx, sql`
+    () => rawRows<{ household_id: string; id: string; created_day: number; deleted: boolean }>(tx, sql`
       SELECT household_id::text AS household_id, id::text AS id, created_day, deleted
       FROM agg_people WHERE household_id IN ${idList(ids)}`),
-    rawRows<{
+    () => rawRows<{
       household_id: string; id: string; corrects: string | null; visited_at: string; recorded_at: string;
       follow_up_on: string | null; outcomes: [string, string, string][] | string; volunteer_id: string | null; team_id: string | null;
     }>(tx, sql`
       SELECT household_id::text AS household_id, id::text AS id, corrects::text AS corrects, visited_at, recorded_at,
              follow_up_on, outcomes, volunteer_id::text AS volunteer_id, team_id::text AS team_id
       FROM agg_visits WHERE household_id IN ${idList(ids)}`),
-    rawRows<{ household_id: string; id: string; received_at: string; levels: Partial<Record<SkillCode, SelfLevel>> | string }>(tx, sql`
+    () => rawRows<{ household_id: string; id: string; received_at: string; levels: Partial<Record<SkillCode, SelfLevel>> | string }>(tx, sql`
       SELECT household_id::text AS household_id, id::text AS id, received_at, levels
       FROM agg_self_checks WHERE household_id IN ${idList(ids)}`),
   ]);

@@ -63,6 +63,8 @@ interface Current {
   writer: number;
   /** The version before the writer's batch (null: the record did not exist), for a batch's chain of edits. */
   versionBeforeBatch: number | null;
+  /** Whether a row exists in the database (stored before the group, or flushed). */
+  stored: boolean;
   /** The stored content, when known (written by the group); otherwise read when a conflict needs it. */
   data: Record<string, unknown> | null;
 }
@@ -134,10 +136,17 @@ export async function applyPushGroup(db: AppDb, batches: readonly PreparedPush[]
         unread.length = 0;
       }
       if (writes.size === 0) return;
-      const seqs = await records.upsert([...writes.values()]);
+      // New records (most of a push: visits) with a plain INSERT, then the edits of stored ones.
+      const fresh: RecordWrite[] = [];
+      const edits: RecordWrite[] = [];
+      for (const [key, w] of writes) (current.get(key)?.stored === true ? edits : fresh).push(w);
+      const seqs = new Map([...(await records.insert(fresh)), ...(await records.upsert(edits))]);
       for (const [key, seq] of seqs) {
         const c = current.get(key);
-        if (c) c.seq = seq;
+        if (c) {
+          c.seq = seq;
+          c.stored = true;
+        }
       }
       for (const { result, key } of waiting) {
         const seq = seqs.get(key);
@@ -254,6 +263,7 @@ function classify(
   const data = entity === 'visit' ? { ...record } : { ...record, version };
   current.set(target.key, {
     provinceCode, communeCode, version, contentHash: hash, seq: null, writer: batchIndex, data,
+    stored: existing?.stored === true,
     versionBeforeBatch:
       existing === undefined ? null : existing.seq === null && existing.writer === batchIndex ? existing.versionBeforeBatch : existing.version,
   });
@@ -271,7 +281,7 @@ function classify(
 function fromStored(s: RecordState): Current {
   return {
     provinceCode: s.provinceCode, communeCode: s.communeCode, version: s.version, contentHash: s.contentHash,
-    seq: s.seq, writer: -1, versionBeforeBatch: s.version, data: null,
+    seq: s.seq, writer: -1, versionBeforeBatch: s.version, data: null, stored: true,
   };
 }
 

@@ -20,7 +20,7 @@ import { rawRows, type Executor } from '../db/raw.ts';
 import type { AuthUser } from '../auth/authenticate.ts';
 import { scopeAllows } from '../auth/scope.ts';
 import { ProblemError } from '../problem-error.ts';
-import { adminUnits, bump, resolveArea, STATE_WIDTH, type Aggregator, type Digest, type Level, type StatePoint } from './aggregator.ts';
+import { adminUnits, bump, inSequence, resolveArea, STATE_WIDTH, type Aggregator, type Digest, type Level, type StatePoint } from './aggregator.ts';
 
 const collator = new Intl.Collator('vi');
 const byName = (a: { name: string }, b: { name: string }) => collator.compare(a.name, b.name);
@@ -215,13 +215,12 @@ interface Range {
 /** Buckets whose sum is a state as of `to`, and those whose sum is the flow within [from, to]. */
 export function bucketRanges(from: number, to: number): Range[] {
   const monthOfTo = bucketOf('month', to);
-  const ranges: Range[] = [
-    { k: 'asof', g: 'm', lo: -2_147_483_648, hi: monthOfTo - 1 },
-    { k: 'asof', g: 'd', lo: bucketRange('month', monthOfTo).from, hi: to },
-  ];
+  const lastFull = bucketRange('month', monthOfTo).to === to ? monthOfTo : monthOfTo - 1;
+  // A period that ends with its month (a month, quarter, year) reads month rows only.
+  const ranges: Range[] = [{ k: 'asof', g: 'm', lo: -2_147_483_648, hi: lastFull }];
+  if (lastFull < monthOfTo) ranges.push({ k: 'asof', g: 'd', lo: bucketRange('month', monthOfTo).from, hi: to });
   const mFrom = bucketOf('month', from);
   const firstFull = bucketRange('month', mFrom).from === from ? mFrom : mFrom + 1;
-  const lastFull = bucketRange('month', monthOfTo).to === to ? monthOfTo : monthOfTo - 1;
   if (firstFull <= lastFull) {
     const a = bucketRange('month', firstFull).from;
     const b = bucketRange('month', lastFull).to;
@@ -293,14 +292,14 @@ async function tableTotals(db: Executor, keys: readonly Key[], from: number, to:
   const aligned = alignedPeriod(from, to);
   const flow = ranges.filter((r) => r.k === 'flow');
   for (const { l, areas } of levels) {
-    const [visited, active] = await Promise.all([
-      rawRows<{ a: string; n: number }>(db, aligned !== null
+    const [visited, active] = await inSequence([
+      () => rawRows<{ a: string; n: number }>(db, aligned !== null
         ? sql`SELECT area AS a, visited_households AS n FROM agg_periods
               WHERE level = ${l} AND area = ${anyArea(areas)} AND grain = ${GRAIN_LETTER[aligned.grain]} AND bucket = ${aligned.bucket}`
         : sql`SELECT area AS a, sum(households)::int AS n FROM agg_visit_days
               WHERE level = ${l} AND area = ${anyArea(areas)} AND day BETWEEN ${from} AND ${to} AND prev_day < ${from}
               GROUP BY area`),
-      rawRows<{ a: string; n: number }>(db, sql`
+      () => rawRows<{ a: string; n: number }>(db, sql`
         SELECT a, count(DISTINCT v)::int AS n FROM (
           ${sql.join(flow.map((r) => sql`
             SELECT area AS a, volunteer_id AS v FROM agg_presence
@@ -457,9 +456,9 @@ export async function totalsOf(
 ): Promise<{ totals: Map<string, Totals>; weekly: WeeklyVisits[] }> {
   const table = keys.filter((k) => TABLE_LEVELS.includes(k.l));
   const digestKeys = keys.filter((k) => !TABLE_LEVELS.includes(k.l));
-  const [fromTables, rows] = await Promise.all([
-    tableTotals(db, table, from, to),
-    digestKeys.length > 0 ? digestRows(db, digestKeys) : Promise.resolve([]),
+  const [fromTables, rows] = await inSequence([
+    () => tableTotals(db, table, from, to),
+    () => (digestKeys.length > 0 ? digestRows(db, digestKeys) : Promise.resolve([])),
   ]);
   const totals = new Map(fromTables);
   for (const k of digestKeys) totals.set(keyOf(k), digestTotals(rows, k, from, to));
@@ -497,12 +496,12 @@ export async function childrenOf(db: Executor, node: ReportNode): Promise<{ ref:
     case 'district':
       return communes(u.districtCommunes.get(node.area) ?? []);
     case 'commune': {
-      const [hamlets, teams, volunteers] = await Promise.all([
-        rawRows<{ id: string; name: string }>(db, sql`
+      const [hamlets, teams, volunteers] = await inSequence([
+        () => rawRows<{ id: string; name: string }>(db, sql`
           SELECT id::text AS id, name FROM agg_hamlets WHERE commune_code = ${node.area} AND NOT deleted`),
-        rawRows<{ id: string; name: string }>(db, sql`
+        () => rawRows<{ id: string; name: string }>(db, sql`
           SELECT id::text AS id, name FROM teams WHERE commune_code = ${node.area}`),
-        rawRows<{ id: string; name: string }>(db, sql`
+        () => rawRows<{ id: string; name: string }>(db, sql`
           SELECT id::text AS id, name FROM users
           WHERE active AND role IN ('volunteer', 'team-leader') AND ${node.area} = ANY(scope_communes)`),
       ]);
@@ -546,9 +545,9 @@ export async function totalsAnswer(
         FROM agg_state WHERE id = 1`);
       const children = await childrenOf(tx, node);
       const own: Key = { l: node.level, a: node.area };
-      const [{ totals, weekly }, stale] = await Promise.all([
-        totalsOf(tx, [own, ...children.map((c) => c.key)], from, to),
-        staleDevices(tx, node),
+      const [{ totals, weekly }, stale] = await inSequence([
+        () => totalsOf(tx, [own, ...children.map((c) => c.key)], from, to),
+        () => staleDevices(tx, node),
       ]);
       const parents: NodeRef[] = [];
       for (const p of node.parents) {
