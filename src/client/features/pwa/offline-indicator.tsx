@@ -1,6 +1,6 @@
 /** A quiet line while offline: work goes on, nothing is lost, it just has not been sent yet. */
 import { useTranslation } from 'react-i18next';
-import { useOnline } from './use-online.ts';
+import { useOnline } from '../../lib/use-online.ts';
 
 export function OfflineIndicator() {
   const { t } = useTranslation('common');

@@ -4,7 +4,7 @@
  * /bao-cao/:kind/:id shows a node's totals for a period — the figures, progress per skill, visits per week, the
  * units below it to drill into, and the exports. The period lives in the address, so drilling down keeps it.
  */
-import { useCallback, useState, useSyncExternalStore, type FormEvent } from 'react';
+import { useCallback, useState, type FormEvent } from 'react';
 import { Link, Navigate, useLocation, useNavigate, useParams, useSearchParams } from 'react-router';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useTranslation } from 'react-i18next';
@@ -13,30 +13,18 @@ import { getSession, type Session } from '../../db/sync-state.ts';
 import { ApiError, NeedsLoginError } from '../../lib/api.ts';
 import { formatDate, formatDateTime, formatNumber, formatPercent } from '../../lib/format.ts';
 import { problemMessage } from '../../lib/problem-message.ts';
+import { useOnline } from '../../lib/use-online.ts';
+import { useRemote } from '../../lib/use-remote.ts';
 import { Page } from '../../ui/page.tsx';
 import { Notice } from '../../ui/notice.tsx';
 import { routes } from '../../app/routes.ts';
 import { fetchRoots, fetchTotals } from './reports-api.ts';
 import { isValidPeriod, periodFromSearch, presetMatching, presetOf, PERIOD_PRESETS, type Period, type PeriodPreset } from './period.ts';
-import { useRemote } from './use-remote.ts';
 import { SkillChart } from './skill-chart.tsx';
 import { WeeklyChart } from './weekly-chart.tsx';
 import { ChildrenTables } from './children-table.tsx';
 import { ExportPanel } from './export-panel.tsx';
 import './reports.css';
-
-function subscribeOnline(onChange: () => void): () => void {
-  window.addEventListener('online', onChange);
-  window.addEventListener('offline', onChange);
-  return () => {
-    window.removeEventListener('online', onChange);
-    window.removeEventListener('offline', onChange);
-  };
-}
-
-function useOnline(): boolean {
-  return useSyncExternalStore(subscribeOnline, () => navigator.onLine, () => true);
-}
 
 export function ReportsPage() {
   const { t } = useTranslation('reports');

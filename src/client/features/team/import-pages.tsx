@@ -22,7 +22,7 @@ import { getTeam, listCommunes, listHamlets } from './team-api.ts';
 import { AccessNotice, LoadFailure, useDescribeError, useOnlineAccess } from './online-gate.tsx';
 import { ImportPanel } from './import-panel.tsx';
 import { IMPORTING_ROLES } from './teams-page.tsx';
-import { useRemote } from './use-remote.ts';
+import { useRemote } from '../../lib/use-remote.ts';
 import './team.css';
 
 const firstWords = (words: Record<string, readonly string[]>) => Object.values(words).map((w) => w[0] ?? '');

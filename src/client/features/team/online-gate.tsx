@@ -3,7 +3,7 @@
  * plainly when the phone is offline or nobody is logged in (with a link to log in that comes back here), and
  * otherwise renders the screen with the session. It also turns a failed request into a sentence and a way on.
  */
-import { useSyncExternalStore, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { Link, useLocation } from 'react-router';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useTranslation } from 'react-i18next';
@@ -12,19 +12,7 @@ import { ApiError, NeedsLoginError } from '../../lib/api.ts';
 import { problemMessage } from '../../lib/problem-message.ts';
 import { Notice } from '../../ui/notice.tsx';
 import { routes } from '../../app/routes.ts';
-
-function subscribeOnline(onChange: () => void): () => void {
-  window.addEventListener('online', onChange);
-  window.addEventListener('offline', onChange);
-  return () => {
-    window.removeEventListener('online', onChange);
-    window.removeEventListener('offline', onChange);
-  };
-}
-
-export function useOnline(): boolean {
-  return useSyncExternalStore(subscribeOnline, () => navigator.onLine, () => true);
-}
+import { useOnline } from '../../lib/use-online.ts';
 
 /** The stored session; undefined while it is read, null when nobody is logged in. */
 export function useSession(): Session | null | undefined {

@@ -11,7 +11,7 @@ import { SelectField, TextField } from '../../ui/field.tsx';
 import { createTeam, listCommunes, listHamlets, updateTeam } from './team-api.ts';
 import { useDescribeError } from './online-gate.tsx';
 import { useFieldMessage } from './field-message.ts';
-import { useRemote } from './use-remote.ts';
+import { useRemote } from '../../lib/use-remote.ts';
 
 type Errors = Record<string, string>;
 

@@ -16,7 +16,7 @@ import { deleteTeam, getTeam, removeMember, revealMember } from './team-api.ts';
 import { AccessNotice, LoadFailure, useDescribeError, useOnlineAccess } from './online-gate.tsx';
 import { MemberForm } from './member-form.tsx';
 import { TeamForm } from './team-form.tsx';
-import { useRemote } from './use-remote.ts';
+import { useRemote } from '../../lib/use-remote.ts';
 import './team.css';
 
 export function TeamPage() {

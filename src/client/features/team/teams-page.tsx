@@ -12,7 +12,7 @@ import { routes } from '../../app/routes.ts';
 import { listTeams } from './team-api.ts';
 import { LoadFailure, OnlineGate } from './online-gate.tsx';
 import { TeamForm } from './team-form.tsx';
-import { useRemote } from './use-remote.ts';
+import { useRemote } from '../../lib/use-remote.ts';
 import './team.css';
 
 const loadTeams = () => listTeams();
