@@ -154,31 +154,24 @@ export const totalsQuerySchema = z
   .check(...periodChecks);
 export type TotalsQuery = z.output<typeof totalsQuerySchema>;
 
-/** GET /api/reports/export: the same node and period, a format, which rows; `ticket` replaces the bearer token. */
+/** What names an export: the node and period, a format, which rows and the language of its headings. */
+const exportFields = {
+  ...nodeFields,
+  from: isoDate(),
+  to: isoDate(),
+  format: z.enum(EXPORT_FORMATS),
+  rows: z._default(z.enum(EXPORT_ROWS), 'summary'),
+  lang: z._default(z.enum(EXPORT_LANGS), 'vi'),
+};
+
+/** GET /api/reports/export: an export; `ticket` replaces the bearer token. */
 export const exportQuerySchema = z
-  .strictObject({
-    ...nodeFields,
-    from: isoDate(),
-    to: isoDate(),
-    format: z.enum(EXPORT_FORMATS),
-    rows: z._default(z.enum(EXPORT_ROWS), 'summary'),
-    lang: z._default(z.enum(EXPORT_LANGS), 'vi'),
-    ticket: z.optional(z.string().check(z.maxLength(2000, 'tooLong'))),
-  })
+  .strictObject({ ...exportFields, ticket: z.optional(z.string().check(z.maxLength(2000, 'tooLong'))) })
   .check(...periodChecks, formatCheck);
 export type ExportQuery = z.output<typeof exportQuerySchema>;
 
 /** POST /api/reports/export-links: a short-lived download link, so the token never travels in a URL. */
-export const exportLinkRequestSchema = z
-  .strictObject({
-    ...nodeFields,
-    from: isoDate(),
-    to: isoDate(),
-    format: z.enum(EXPORT_FORMATS),
-    rows: z._default(z.enum(EXPORT_ROWS), 'summary'),
-    lang: z._default(z.enum(EXPORT_LANGS), 'vi'),
-  })
-  .check(...periodChecks, formatCheck);
+export const exportLinkRequestSchema = z.strictObject(exportFields).check(...periodChecks, formatCheck);
 export type ExportLinkRequest = z.output<typeof exportLinkRequestSchema>;
 
 export const exportLinkSchema = z.strictObject({
