@@ -131,7 +131,9 @@ export class TungNhaDb extends Dexie {
   pendingProjections!: Table<PendingProjectionRow, string>;
 
   constructor(name: string = DB_NAME) {
-    super(name);
+    // No optimistic liveQuery cache: saving a visit writes on IndexedDB directly (visits.ts) and tells observers
+    // through 'storagemutated', which re-runs their queries but would not refresh Dexie's cached results.
+    super(name, { cache: 'disabled' });
     // v1 (first field build): the records, the outbox and meta.
     this.version(1).stores({
       hamlets: 'id, communeCode',

@@ -42,12 +42,9 @@ export async function enqueue(entity: OutboxEntity, recordId: string): Promise<v
   }
 }
 
-/**
- * Queues a record that was just created (a visit, a new id): no earlier entry can exist, so no lookup — one
- * request fewer on the hot path of saving a visit.
- */
-export function enqueueNew(entity: OutboxEntity, recordId: string): Promise<number> {
-  return getDb().outbox.add({
+/** The entry of a record that was just created (a visit, a new id): no earlier entry can exist. */
+export function newOutboxEntry(entity: OutboxEntity, recordId: string): OutboxEntry {
+  return {
     key: outboxKey(entity, recordId),
     entity,
     recordId,
@@ -55,7 +52,7 @@ export function enqueueNew(entity: OutboxEntity, recordId: string): Promise<numb
     queuedAt: new Date().toISOString(),
     attempts: 0,
     lastError: null,
-  });
+  };
 }
 
 /** The oldest entries first: creation order, so a hamlet goes before its households and people before visits. */

@@ -164,6 +164,35 @@ function addTotals(into: HamletTotalsRow, d: HamletTotalsRow): void {
   }
 }
 
+/** An IndexedDB request as a promise, resolved inside its success event (its transaction still active). */
+function answer<T>(request: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error ?? new Error('IndexedDB request failed'));
+  });
+}
+
+/**
+ * The Table methods the projections use, over a plain IndexedDB transaction: for the settling transaction of a
+ * saved visit, which is issued without Dexie (see visits.ts). Every request goes out at once; a promise resolves
+ * inside its request's success event, so the code awaiting it may issue more in the same transaction.
+ */
+export function idbTableSource(tx: IDBTransaction): TableSource {
+  const table = (name: string) => {
+    const store = tx.objectStore(name);
+    const all = <T>(requests: IDBRequest<T>[]) => Promise.all(requests.map((r) => answer(r)));
+    return {
+      bulkGet: (keys: IDBValidKey[]) => all(keys.map((k) => store.get(k))),
+      bulkPut: (rows: unknown[]) => all(rows.map((r) => store.put(r))),
+      bulkDelete: (keys: IDBValidKey[]) => all(keys.map((k) => store.delete(k))),
+      where: (index: string) => ({ equals: (value: IDBValidKey) => ({ toArray: () => answer(store.index(index).getAll(value)) }) }),
+      toCollection: () => ({ primaryKeys: () => answer(store.getAllKeys()) }),
+    };
+  };
+  // Only the methods above are called on these tables (refreshHouseholds, applyRefresh, settlePendingProjections).
+  return { table: (name) => table(name) as unknown as Table };
+}
+
 /** The stores `settlePendingProjections` works on. */
 export const SETTLE_TABLES = ['pendingProjections', 'households', 'people', 'visits', 'summaries', 'hamletTotals'] as const;
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { liveQuery } from 'dexie';
 import { createHamlet } from '../../../src/client/db/hamlets.ts';
 import { createHousehold, deleteHousehold, listHamletHouseholds, listMembers, removePerson } from '../../../src/client/db/households.ts';
 import { correctVisit, listHouseholdVisits, logVisit } from '../../../src/client/db/visits.ts';
@@ -138,6 +139,58 @@ describe('logging visits', () => {
       expect(summary).toMatchObject({ visited: true, atTarget: true, followUpOn: '2026-11-21' });
       expect(queued).toBe(0);
     }
+  });
+});
+
+describe('a saved visit seen from elsewhere in the app', () => {
+  it('reaches a live count of unsent changes, as it reaches the sync scheduler that watches the outbox', async () => {
+    const { household, members } = await householdWithTwo();
+    const seen: number[] = [];
+    const subscription = liveQuery(() => countOutbox()).subscribe({ next: (n) => seen.push(n) });
+    try {
+      await expect.poll(() => seen.at(-1)).toBe(4);
+      await logVisit({ householdId: household.id, outcomes: allFive(members[0]!.id, 'guided'), notes: '', followUpOn: null }, 'd');
+      await expect.poll(() => seen.at(-1)).toBe(5);
+    } finally {
+      subscription.unsubscribe();
+    }
+  });
+
+  it('reaches a live list of the household’s visits, as the household page shows it', async () => {
+    const { household, members } = await householdWithTwo();
+    const seen: number[] = [];
+    const subscription = liveQuery(() => listHouseholdVisits(household.id)).subscribe({ next: (v) => seen.push(v.length) });
+    try {
+      await expect.poll(() => seen.at(-1)).toBe(0);
+      await logVisit({ householdId: household.id, outcomes: allFive(members[0]!.id, 'guided'), notes: '', followUpOn: null }, 'd');
+      await expect.poll(() => seen.at(-1)).toBe(1);
+    } finally {
+      subscription.unsubscribe();
+    }
+  });
+
+  it('reaches a live hamlet overview once its totals are settled', async () => {
+    const { hamlet, household, members } = await householdWithTwo();
+    const seen: number[] = [];
+    const subscription = liveQuery(() => getHamletOverview(hamlet.id, '2026-11-22')).subscribe({ next: (o) => seen.push(o.atTarget) });
+    try {
+      await expect.poll(() => seen.at(-1)).toBe(0);
+      await logVisit({ householdId: household.id, hamletId: hamlet.id, outcomes: allFive(members[0]!.id, 'proficient'), notes: '', followUpOn: null }, 'd');
+      await expect.poll(() => seen.at(-1)).toBe(1);
+    } finally {
+      subscription.unsubscribe();
+    }
+  });
+
+  it('is saved after the database was closed under the app (as another tab’s upgrade closes it)', async () => {
+    const { hamlet, household, members } = await householdWithTwo();
+    const db = getDb();
+    db.close({ disableAutoOpen: false });
+
+    const visit = await logVisit({ householdId: household.id, hamletId: hamlet.id, outcomes: allFive(members[1]!.id, 'proficient'), notes: '', followUpOn: null }, 'd');
+
+    expect(await db.visits.get(visit.id)).toMatchObject({ householdId: household.id, hamletId: hamlet.id });
+    expect(await getHamletOverview(hamlet.id, '2026-11-22')).toMatchObject({ visited: 1, atTarget: 1 });
   });
 });
 
