@@ -71,8 +71,10 @@ export async function runFieldAppBench(): Promise<void> {
     // 1. A fresh phone: the start page (area picker) and what it loads.
     ctx = await launchPhone(profile);
     let page = ctx.pages()[0] ?? (await ctx.newPage());
+    // Interactive: the province field, which only the app renders (the prerendered HTML shows the page while the
+    // list loads, so its heading is there before any script ran).
     const fresh = await scriptsUntilReady(page, appDir, `${server.url}/`, () =>
-      page.getByRole('heading', { level: 1 }).first().waitFor({ timeout: 60_000 }),
+      page.getByRole('combobox').first().waitFor({ timeout: 60_000 }),
     );
 
     // 2. Load the data through the harness (same origin, same database).

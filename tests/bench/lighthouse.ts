@@ -11,7 +11,7 @@
  * benchmark index printed with it (the default 4× CPU slowdown assumes a fast, idle desktop).
  * Figures, not pass/fail: the bench exits non-zero only when it could not run.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as chromeLauncher from 'chrome-launcher';
@@ -74,10 +74,22 @@ function diagnose(lhr: LighthouseResult): string[] {
   const scripts = tableRows(lhr, 'bootup-time')
     .slice(0, 3)
     .map((row) => `${URL.canParse(String(row.url)) ? new URL(String(row.url)).pathname : String(row.url)} ${Math.round(Number(row.total))} ms`);
+  const longTasks = tableRows(lhr, 'long-tasks')
+    .slice(0, 5)
+    .map((row) => {
+      const url = String(row.url);
+      const where = URL.canParse(url) ? new URL(url).pathname : url;
+      return `${where} ${Math.round(Number(row.duration))} ms at ${Math.round(Number(row.startTime))} ms`;
+    });
+  const work = tableRows(lhr, 'mainthread-work-breakdown')
+    .slice(0, 5)
+    .map((row) => `${String(row.groupLabel ?? row.group)} ${Math.round(Number(row.duration))} ms`);
   return [
     `LCP element: ${element ? nodeLabel(element) : 'n/a'}${phases ? ` — ${phases}` : ''}`,
     `layout shifts: ${shifts.length ? shifts.join(', ') : 'none'}`,
     `main-thread time by script (with the 4× CPU slowdown): ${scripts.join(', ')}`,
+    `longest tasks (simulated): ${longTasks.length ? longTasks.join(', ') : 'none'}`,
+    `main-thread work by kind: ${work.join(', ')}`,
   ];
 }
 
@@ -117,6 +129,9 @@ async function runOnce(url: string): Promise<RunResult> {
   try {
     const result = await lighthouse(url, { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: [...CATEGORIES] });
     if (!result) throw new Error('Lighthouse returned no result');
+    // BENCH_LIGHTHOUSE_SAVE=<dir> keeps each run's full report (JSON) for a closer look.
+    const saveDir = process.env.BENCH_LIGHTHOUSE_SAVE;
+    if (saveDir) await writeFile(join(saveDir, `lighthouse-${Date.now()}.json`), JSON.stringify(result.lhr));
     return summarise(result.lhr);
   } finally {
     const exited = chrome.process.exitCode === null ? new Promise((resolve) => chrome.process.once('exit', resolve)) : null;

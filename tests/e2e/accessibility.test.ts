@@ -6,6 +6,7 @@
  *  - a working phone (a hamlet, a household with a visit): the area picker, hamlets, households list, household
  *    page, household form, visit form, overview, settings, login and sync screens, in the same three modes at 360 px,
  *    and the sync screen once logged in.
+ * The fresh phone's start page is painted from the HTML (prerendered) and handed to the app without a layout shift.
  * WCAG 2.0/2.1 A and AA plus best practices. Every violation is listed with its rule, the elements and axe's help;
  * a console error or a CSP violation anywhere fails the test as well.
  */
@@ -158,6 +159,33 @@ describe('accessibility of every screen (axe-core, WCAG 2.1 AA + best practices)
       ...(await audit(page, 'area picker with communes', () => page.getByRole('radio', { name: 'Xã Ngọc Lặc' }).waitFor())),
     );
     expect(found.join('\n')).toBe('');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('paints a fresh phone’s start page from the HTML, then hands it to the app without moving anything', async () => {
+    const html = await (await fetch(`${server!.url}/`, { headers: { accept: 'text/html' } })).text();
+    expect(html).toContain('<h1>Chọn địa bàn</h1>');
+    const page = await phone();
+    await page.goto(server!.url);
+    // public/boot.js recognised a first visit before the first paint.
+    expect(await page.evaluate(() => document.documentElement.dataset.start ?? null)).toBe('fresh');
+    await page.getByLabel('Tỉnh/thành phố').waitFor();
+    expect(await page.locator('.start-page').count()).toBe(0);
+    const shifted = await page.evaluate(
+      () =>
+        new Promise<number>((resolve) => {
+          let total = 0;
+          new PerformanceObserver((list) => {
+            for (const entry of list.getEntries()) total += (entry as PerformanceEntry & { value: number }).value;
+          }).observe({ type: 'layout-shift', buffered: true });
+          setTimeout(() => resolve(total), 500);
+        }),
+    );
+    expect(shifted).toBe(0);
+    // The same phone again: the app has run here, so it shows the boot message, never a first visit's screen.
+    await page.reload();
+    expect(await page.evaluate(() => document.documentElement.dataset.start ?? null)).toBeNull();
+    await page.getByLabel('Tỉnh/thành phố').waitFor();
     expect(pageErrors).toEqual([]);
   });
 

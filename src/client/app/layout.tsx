@@ -24,6 +24,7 @@ import { routePatterns, routes } from './routes.ts';
 applyStoredDisplayPreferences();
 
 const SELF_CHECK_SENDER_DELAY_MS = 3000;
+const SYNC_ENGINE_IDLE_MS = 1000;
 const REPORT_ROLES = ['coordinator', 'admin', 'team-leader'];
 
 type Tab = 'households' | 'overview' | 'hamlets' | 'reports' | 'sync' | 'settings';
@@ -57,16 +58,22 @@ export function AppLayout() {
   const hamletId = working?.hamletId ?? null;
   const current = activeTab(pathname);
 
-  // The sync engine runs for the app's lifetime and does nothing until someone logs in. It is loaded after the
-  // first screen (a lazy chunk), so it never delays the start page.
+  // The sync engine runs for the app's lifetime and does nothing until someone logs in. It is a lazy chunk loaded
+  // once the first screen is up and the browser is idle (at most a second later), so it never competes with it.
   useEffect(() => {
     let stop: (() => void) | undefined;
     let unmounted = false;
-    void import('../sync/scheduler.ts').then(({ startSyncEngine }) => {
-      if (!unmounted) stop = startSyncEngine();
-    });
+    const load = () => {
+      void import('../sync/scheduler.ts').then(({ startSyncEngine }) => {
+        if (!unmounted) stop = startSyncEngine();
+      });
+    };
+    const idle = 'requestIdleCallback' in window ? requestIdleCallback(load, { timeout: SYNC_ENGINE_IDLE_MS }) : null;
+    const timer = idle === null ? setTimeout(load, SYNC_ENGINE_IDLE_MS) : undefined;
     return () => {
       unmounted = true;
+      if (idle !== null) cancelIdleCallback(idle);
+      clearTimeout(timer);
       stop?.();
     };
   }, []);

@@ -40,7 +40,12 @@ export function SyncNavLink({ current }: { current: boolean }) {
     tone = 'bad';
     pill ??= '!';
   }
-  const status = view.loaded ? `${text} · ${t(`state.${view.state}`)}` : t('badge.tab');
+  // Signed out with nothing waiting, the text already is the state.
+  const status = !view.loaded
+    ? t('badge.tab')
+    : view.state === 'signed-out' && view.unsynced === 0
+      ? text
+      : `${text} · ${t(`state.${view.state}`)}`;
 
   return (
     <Link to={routes.sync()} aria-current={current ? 'page' : undefined} aria-label={t('badge.label', { status })}>
