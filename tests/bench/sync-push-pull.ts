@@ -15,18 +15,21 @@
  */
 import { build } from 'vite';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launchPhone } from '../support/browser.ts';
 import { startServer, type RunningServer } from '../support/server-process.ts';
 import { BENCH_PASSWORD, prepareServerData, type CommuneSpec } from './sync-harness/server-data.ts';
 import { fmt, median, printTable } from './stats.ts';
+import { PUSH_REQUESTS_IN_FLIGHT } from '../../src/client/sync/engine.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 const HARNESS_BASE = '/__sync-bench/';
 const VISITS = 10_000;
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+/** Which parts to run (comma-separated; all by default): loopback, slow, profile, pull. */
+const PARTS = new Set((process.env.SYNC_BENCH_PARTS ?? 'loopback,slow,profile,pull').split(',').map((p) => p.trim()));
 const SLOW_4G = { offline: false, latency: 150, downloadThroughput: 200_000, uploadThroughput: 93_750 };
 const ANCHOR = { push: 1146, pushTuned: 2060, pull: 1079, slow: '69–110', slowBytes: 7 * 1024 * 1024 };
 
@@ -107,7 +110,13 @@ async function loggedIn(server: RunningServer, harnessDir: string, phone: string
  * visits in its outbox and runs one timed pass (push, then pull back); then the second runs a timed pass that pulls
  * those visits, new to it.
  */
-async function pushRun(server: RunningServer, harnessDir: string, phones: readonly [string, string], slow: boolean): Promise<PushRun> {
+async function pushRun(
+  server: RunningServer,
+  harnessDir: string,
+  phones: readonly [string, string],
+  slow: boolean,
+  pushRequestsInFlight: number,
+): Promise<PushRun> {
   const [pusher, puller] = [await loggedIn(server, harnessDir, phones[0]), await loggedIn(server, harnessDir, phones[1])];
   try {
     const first = await pusher.page.evaluate(() => window.syncBench.sync());
@@ -121,7 +130,7 @@ async function pushRun(server: RunningServer, harnessDir: string, phones: readon
         await cdp.send('Network.emulateNetworkConditions', SLOW_4G);
       }
     }
-    const r = await pusher.page.evaluate(() => window.syncBench.sync());
+    const r = await pusher.page.evaluate((n) => window.syncBench.sync({ pushRequestsInFlight: n }), pushRequestsInFlight);
     check(r, slow ? 'slow-4G push' : 'loopback push');
     if (r.report.kind !== 'synced' || r.report.pushed !== VISITS) throw new Error(`pushed ${JSON.stringify(r.report)}`);
     const n = await puller.page.evaluate(() => window.syncBench.sync());
@@ -172,6 +181,7 @@ async function profileRun(server: RunningServer, harnessDir: string, phone: stri
   }
 }
 
+const loadAverage = () => loadavg().map((l) => fmt(l, 1)).join(' ');
 const perS = (xs: number[]) => `${fmt(median(xs), 0)}/s median (${xs.map((x) => fmt(x, 0)).join(', ')})`;
 const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
 const mb = (b: number) => `${fmt(b / 1024 / 1024, 2)} MiB`;
@@ -186,36 +196,54 @@ export async function runSyncPushPullBench(): Promise<void> {
   const next = () => String((commune += 3));
   const t0 = Date.now();
   const pullSpec = base(next(), phones.pull, 100_000 - 10 - 2000 - 6000);
-  const prepared = await prepareServerData({ kind: 'pglite', dataDir: join(dataDir, 'pglite') }, [
-    ...phones.loop.map(([a, b]) => base(next(), a, 0, [b])),
-    ...phones.slow.map(([a, b]) => base(next(), a, 0, [b])),
-    base(next(), phones.profile),
-    pullSpec,
-  ]);
-  const pullRecords = prepared.at(-1)?.records ?? 0;
+  const specs = [
+    ...(PARTS.has('loopback') ? phones.loop.map(([a, b]) => base(next(), a, 0, [b])) : []),
+    ...(PARTS.has('slow') ? phones.slow.map(([a, b]) => base(next(), a, 0, [b])) : []),
+    ...(PARTS.has('profile') ? [base(next(), phones.profile)] : []),
+    ...(PARTS.has('pull') ? [pullSpec] : []),
+  ];
+  const prepared = await prepareServerData({ kind: 'pglite', dataDir: join(dataDir, 'pglite') }, specs);
+  const pullRecords = PARTS.has('pull') ? (prepared.at(-1)?.records ?? 0) : 0;
   console.log(`  server data prepared in ${fmt((Date.now() - t0) / 1000, 1)} s (${prepared.map((p) => p.records).join(' + ')} records)`);
   const server = await startServer(dataDir, { LOG_LEVEL: 'warn' });
   try {
+    // Each pair of phones also runs the push with one request in flight at a time (the engine before two did): the
+    // baseline, measured in the same run and on the same commune, first or second in turn so drift in the machine's
+    // load does not favour either.
+    const both = async (pair: readonly [string, string], slowNet: boolean, i: number) => {
+      const order = i % 2 === 0 ? [PUSH_REQUESTS_IN_FLIGHT, 1] : [1, PUSH_REQUESTS_IN_FLIGHT];
+      const got = new Map<number, PushRun>();
+      for (const n of order) got.set(n, await pushRun(server, harnessDir, pair, slowNet, n));
+      return { engine: got.get(PUSH_REQUESTS_IN_FLIGHT)!, one: got.get(1)! };
+    };
     const loop: PushRun[] = [];
-    for (const pair of phones.loop) {
-      loop.push(await pushRun(server, harnessDir, pair, false));
-      const r = loop.at(-1)!;
-      console.log(`  loopback run: push ${fmt(r.pushPerS, 0)} visits/s, pull-back ${fmt(r.pullPerS, 0)} visits/s, second phone pulls ${fmt(r.newPullPerS, 0)} visits/s`);
+    const loopOne: PushRun[] = [];
+    for (const [i, pair] of PARTS.has('loopback') ? phones.loop.entries() : []) {
+      const { engine: r, one } = await both(pair, false, i);
+      loop.push(r);
+      loopOne.push(one);
+      console.log(`  loopback run: push ${fmt(r.pushPerS, 0)} visits/s (one request at a time: ${fmt(one.pushPerS, 0)}), ` +
+        `pull-back ${fmt(r.pullPerS, 0)} visits/s, second phone pulls ${fmt(r.newPullPerS, 0)} visits/s; load ${loadAverage()}`);
     }
     const slow: PushRun[] = [];
-    for (const pair of phones.slow) {
-      slow.push(await pushRun(server, harnessDir, pair, true));
-      const r = slow.at(-1)!;
-      console.log(`  slow-4G run: push ${fmt(r.pushPerS, 0)} visits/s, ${mb(r.up)} up, second phone pulls ${fmt(r.newPullPerS, 0)} visits/s`);
+    const slowOne: PushRun[] = [];
+    for (const [i, pair] of PARTS.has('slow') ? phones.slow.entries() : []) {
+      const { engine: r, one } = await both(pair, true, i);
+      slow.push(r);
+      slowOne.push(one);
+      console.log(`  slow-4G run: push ${fmt(r.pushPerS, 0)} visits/s (one request at a time: ${fmt(one.pushPerS, 0)}), ` +
+        `${mb(r.up)} up, second phone pulls ${fmt(r.newPullPerS, 0)} visits/s; load ${loadAverage()}`);
     }
-    const profile = await profileRun(server, harnessDir, phones.profile);
-    console.log(`  profiled push: ${fmt(profile.pushed / (profile.totalMs / 1000), 0)} visits/s (read ${fmt(profile.readMs, 0)} ms, ` +
-      `encode ${fmt(profile.encodeMs, 0)} ms, fetch→headers ${fmt(profile.serverMs, 0)} ms, apply ${fmt(profile.applyMs, 0)} ms)`);
+    const profile = PARTS.has('profile') ? await profileRun(server, harnessDir, phones.profile) : null;
+    if (profile) {
+      console.log(`  profiled push: ${fmt(profile.pushed / (profile.totalMs / 1000), 0)} visits/s (read ${fmt(profile.readMs, 0)} ms, ` +
+        `encode ${fmt(profile.encodeMs, 0)} ms, fetch→headers ${fmt(profile.serverMs, 0)} ms, apply ${fmt(profile.applyMs, 0)} ms)`);
+    }
     const pulls: Awaited<ReturnType<typeof pullRun>>[] = [];
-    for (let i = 0; i < RUNS; i++) {
+    for (let i = 0; PARTS.has('pull') && i < RUNS; i++) {
       pulls.push(await pullRun(server, harnessDir, phones.pull));
       const p = pulls.at(-1)!;
-      console.log(`  fresh-device pull run: ${p.pulled} records in ${fmt(p.ms / 1000, 1)} s → ${fmt(p.perS, 0)}/s`);
+      console.log(`  fresh-device pull run: ${p.pulled} records in ${fmt(p.ms / 1000, 1)} s → ${fmt(p.perS, 0)}/s; load ${loadAverage()}`);
     }
 
     const pushL = loop.map((r) => r.pushPerS);
@@ -229,11 +257,15 @@ export async function runSyncPushPullBench(): Promise<void> {
       [
         ['push 10,000 visits, loopback', perS(pushL), '≥ 5,000/s', verdict(median(pushL) >= 5000)],
         ['  vs PouchDB 9 anchor (1,146/s; 2,060 tuned)', `${fmt(median(pushL) / ANCHOR.push, 1)}× (${fmt(median(pushL) / ANCHOR.pushTuned, 1)}× tuned)`, '', ''],
+        ['  one push request at a time (baseline, same run)', perS(loopOne.map((r) => r.pushPerS)), '', ''],
+        ['  two in flight vs one (median of per-run ratios)', `${fmt(median(loop.map((r, i) => r.pushPerS / (loopOne[i]?.pushPerS ?? NaN))), 2)}×`, '', ''],
         ['  requests per run', `${loop[0]?.pushRequests ?? 0} pushes, ${mb(median(loop.map((r) => r.up)))} up (gzip)`, '', ''],
         ['pull 10,000 new visits (another phone\'s), loopback', perS(newL), '≥ 5,000/s', verdict(median(newL) >= 5000)],
         ['  vs PouchDB 9 anchor (1,079/s)', `${fmt(median(newL) / ANCHOR.pull, 1)}×`, '', ''],
         ['pull 10,000 own visits back (held already), loopback', perS(pullL), '', ''],
         ['push 10,000 visits, slow 4G', perS(pushS), '≥ 550/s', verdict(median(pushS) >= 550)],
+        ['  one push request at a time (baseline, same run)', perS(slowOne.map((r) => r.pushPerS)), '', ''],
+        ['  two in flight vs one (median of per-run ratios)', `${fmt(median(slow.map((r, i) => r.pushPerS / (slowOne[i]?.pushPerS ?? NaN))), 2)}×`, '', ''],
         ['  bytes sent up (request bodies)', `${mb(median(slow.map((r) => r.up)))} (anchor 7 MB)`, '', ''],
         ['  vs PouchDB 9 anchor (69–110/s)', `${fmt(median(pushS) / 110, 1)}–${fmt(median(pushS) / 69, 1)}×`, '', ''],
         ['pull 10,000 new visits, slow 4G', perS(slow.map((r) => r.newPullPerS)), '', ''],
@@ -243,6 +275,7 @@ export async function runSyncPushPullBench(): Promise<void> {
         ['pull 8,010 records (first login, set-up)', perS([...loop, ...slow].map((r) => r.basePerS)), '', ''],
       ],
     );
+    if (!profile) return;
     const share = (ms: number) => `${fmt(ms / 1000, 2)} s (${fmt((100 * ms) / profile.totalMs, 0)} %)`;
     printTable(`Where a loopback push spends its time (one profiled run, ${profile.pushed} visits, ${profile.batches} batches, steps taken in turn; the engine overlaps them)`, [
       ['total, steps in turn', `${fmt(profile.totalMs / 1000, 2)} s → ${fmt(profile.pushed / (profile.totalMs / 1000), 0)} visits/s`, '', ''],

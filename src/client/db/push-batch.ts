@@ -31,10 +31,18 @@ export interface PushOutcome {
 export function syncedFields(entity: Entity, record: object): Record<string, unknown> {
   const source = record as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(recordSchemas[entity].shape)) {
+  for (const k of syncedKeys(entity)) {
     if (k in source) out[k] = source[k];
   }
   return out;
+}
+
+/** Each schema's field names, listed once (a push batch strips hundreds of records). */
+const keysOf = new Map<Entity, readonly string[]>();
+function syncedKeys(entity: Entity): readonly string[] {
+  let keys = keysOf.get(entity);
+  if (keys === undefined) keysOf.set(entity, (keys = Object.keys(recordSchemas[entity].shape)));
+  return keys;
 }
 
 function toChange(entity: Entity, record: object): Change {

@@ -6,17 +6,20 @@
  *
  * `runSync` wraps a pass with the status the screens show; the scheduler (scheduler.ts) decides when to run it.
  */
-import { MAX_PULL_PAGE, MAX_PUSH_BATCH } from '../../shared/sync.ts';
+import { MAX_PULL_PAGE, MAX_PUSH_BATCH, type PushResult } from '../../shared/sync.ts';
 import { replaceConflicts } from '../db/conflicts.ts';
 import { applyParsedPage, parsePulledChanges, PulledChangeError, refreshWaitingHouseholds } from '../db/apply-pulled.ts';
 import { getDeviceId } from '../db/meta.ts';
-import { applyPushResults, readNextBatch } from '../db/push-batch.ts';
+import { applyPushResults, readNextBatch, type PushItem } from '../db/push-batch.ts';
 import { clearSession, getSession, getSyncCursor, updateSyncStatus } from '../db/sync-state.ts';
 import { ApiError, NeedsLoginError } from '../lib/api.ts';
 import { fetchConflicts, pull, push } from './remote.ts';
 
 // The contract's largest page: a page costs a few IndexedDB round trips whatever its size, and gzip'd it is ~180 KB.
 export const PULL_PAGE_SIZE = MAX_PULL_PAGE;
+
+/** Requests a push may have on the way at once: the second hides the first's round trip (150 ms and more on 4G). */
+export const PUSH_REQUESTS_IN_FLIGHT = 2;
 
 export interface SyncReport {
   pushed: number;
@@ -30,12 +33,15 @@ export type SyncOutcome = { kind: 'signed-out' } | { kind: 'offline' } | ({ kind
 export interface SyncOptions {
   pushBatchSize?: number;
   pullPageSize?: number;
+  /** Push requests on the way at once, 1 to `PUSH_REQUESTS_IN_FLIGHT` (the default). */
+  pushRequestsInFlight?: number;
 }
 
 export async function syncOnce(options: SyncOptions = {}): Promise<SyncOutcome> {
   if (!(await getSession())) return { kind: 'signed-out' };
   const report: SyncReport = { pushed: 0, conflicts: 0, rejected: 0, pulled: 0 };
-  await pushAll(Math.min(options.pushBatchSize ?? MAX_PUSH_BATCH, MAX_PUSH_BATCH), report);
+  const inFlight = Math.max(1, Math.min(options.pushRequestsInFlight ?? PUSH_REQUESTS_IN_FLIGHT, PUSH_REQUESTS_IN_FLIGHT));
+  await pushAll(Math.min(options.pushBatchSize ?? MAX_PUSH_BATCH, MAX_PUSH_BATCH), inFlight, report);
   // Every pass, not only when this pass met one: a push delivered late (after a retry went through) can leave a
   // conflict on the server that no answer ever reported to this device.
   await replaceConflicts(await fetchConflicts());
@@ -43,40 +49,86 @@ export async function syncOnce(options: SyncOptions = {}): Promise<SyncOutcome> 
   return { kind: 'synced', ...report };
 }
 
+/** The ids a change refers to: its record must not reach the server before theirs (a household before its visits). */
+function referencesOf(change: PushItem['change']): string[] {
+  const r = change.record as { hamletId?: unknown; householdId?: unknown; corrects?: unknown };
+  const refs: string[] = [];
+  for (const v of [r.hamletId, r.householdId, r.corrects]) if (typeof v === 'string') refs.push(v);
+  return refs;
+}
+
+interface Flight {
+  ids: ReadonlySet<string>;
+  settled: Promise<void>;
+}
+
 /**
- * Pipelined: while a batch travels, the next one is read from the outbox and the previous batch's answers are
- * written, so the device's IndexedDB work and the server's work overlap instead of taking turns. One request is in
- * flight at a time, so batches reach the server in outbox order (a hamlet before its households).
+ * Pipelined: while batches travel, the next one is read from the outbox and the answers already received are
+ * written, so the device's IndexedDB work, the network and the server's work overlap instead of taking turns.
+ * Up to `inFlight` requests travel at once, but a batch that refers to a record of a batch still on
+ * its way (a visit of a household created in it, a correction of a visit in it) waits for that batch's answer: the
+ * server always holds a record before anything that refers to it arrives. Answers are written in batch order, each
+ * in its own transaction, and every answer that arrived is written even when another request failed: the server has
+ * applied it. After a failure no new batch is sent; the first failure ends the pass.
  */
-async function pushAll(batchSize: number, report: SyncReport): Promise<void> {
+async function pushAll(batchSize: number, inFlight: number, report: SyncReport): Promise<void> {
   const deviceId = await getDeviceId();
   // Each entry goes at most once per pass; an edit made during the pass waits for the next one.
   const sent = new Set<string>();
+  const flights = new Set<Flight>();
   let applying: Promise<void> = Promise.resolve();
-  let applyFailed = false;
+  let failure: { error: unknown } | undefined;
+  const fail = (error: unknown) => {
+    // A 401 wins over any other failure: the pass must end as "log in again".
+    if (failure === undefined || (error instanceof NeedsLoginError && !(failure.error instanceof NeedsLoginError))) {
+      failure = { error };
+    }
+  };
   try {
     let batch = await readNextBatch(batchSize, sent, 0);
-    while (batch.items.length > 0 && !applyFailed) {
+    while (batch.items.length > 0 && failure === undefined) {
       const { items } = batch;
+      const refs = items.flatMap((i) => referencesOf(i.change));
+      const blocked = () =>
+        flights.size >= inFlight || [...flights].some((f) => refs.some((id) => f.ids.has(id)));
+      while (blocked()) await Promise.race([...flights].map((f) => f.settled));
+      if (failure !== undefined) break;
+
       for (const item of items) sent.add(item.key);
-      const [results, following] = await Promise.all([
-        push({ deviceId, changes: items.map((i) => i.change) }),
-        readNextBatch(batchSize, sent, batch.next),
-      ]);
-      applying = applying
-        .then(() => applyPushResults(items, results))
-        .then((outcome) => {
+      const request = push({ deviceId, changes: items.map((i) => i.change) });
+      const flight: Flight = {
+        ids: new Set(items.map((i) => i.change.record.id)),
+        settled: request.then(
+          () => undefined,
+          (error: unknown) => fail(error),
+        ),
+      };
+      flights.add(flight);
+      void flight.settled.then(() => flights.delete(flight));
+      applying = applying.then(async () => {
+        let results: PushResult[];
+        try {
+          results = await request;
+        } catch {
+          return; // recorded by the flight
+        }
+        try {
+          const outcome = await applyPushResults(items, results);
           report.pushed += outcome.acknowledged;
           report.conflicts += outcome.conflicts;
           report.rejected += outcome.rejected;
-        });
-      applying.catch(() => (applyFailed = true));
-      batch = following;
+        } catch (error) {
+          fail(error);
+        }
+      });
+      batch = await readNextBatch(batchSize, sent, batch.next);
     }
   } finally {
-    // Answers already received are written even when a later request failed: the server has applied them.
+    // Answers already received are written even when a request failed: the server has applied them.
+    await Promise.all([...flights].map((f) => f.settled));
     await applying;
   }
+  if (failure !== undefined) throw failure.error;
 }
 
 /** Pipelined too: the next page is fetched and checked while the previous one is written. */

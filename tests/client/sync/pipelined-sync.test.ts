@@ -1,7 +1,7 @@
 /**
  * The engine's pipelined passes (src/client/sync/engine.ts): the next push batch is read while one travels and the
- * next pull page is fetched while one is written, yet batches go one at a time in outbox order, every answer that
- * arrived is written, a multi-page pull refreshes projections once (and still does when it is interrupted), and a
+ * next pull page is fetched while one is written, two independent batches travel at once but a batch waits for the
+ * one holding a record it refers to, every answer that arrived is written, a multi-page pull refreshes projections once (and still does when it is interrupted), and a
  * visit that comes back from the server unchanged is not written again.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -68,7 +68,7 @@ function seedHamlet(): string {
 }
 
 describe('pushing in batches', () => {
-  it('sends one batch at a time, oldest first, while the next batch is read', async () => {
+  it('keeps two independent batches on the way at once, and sends every change once', async () => {
     const names = ['Thôn 1', 'Thôn 2', 'Thôn 3', 'Thôn 4', 'Thôn 5'];
     for (const name of names) await createHamlet(AREA, { name });
     let inFlight = 0;
@@ -84,10 +84,34 @@ describe('pushing in batches', () => {
     const outcome = await syncOnce({ pushBatchSize: 2 });
 
     expect(outcome).toMatchObject({ kind: 'synced', pushed: 5 });
-    expect(most).toBe(1);
+    expect(most).toBe(2);
     const pushedNames = server.received.map((c) => server.get('hamlet', c.id)!.record.name);
-    expect(pushedNames).toEqual(names);
+    expect([...pushedNames].sort()).toEqual(names);
     expect(await countOutbox()).toBe(0);
+  });
+
+  it('holds back a batch that refers to a record still on its way: a hamlet, then its household, then the members', async () => {
+    const hamlet = await createHamlet(AREA, { name: 'Thôn Nam' });
+    await createHousehold(
+      { ...AREA, hamletId: hamlet.id },
+      { headName: 'Lê Thị Cúc', address: '', phone: '', note: '' },
+      [{ fullName: 'Lê Thị Cúc', birthYear: 1962, sex: 'female', relation: 'head' }],
+    );
+    let inFlight = 0;
+    let most = 0;
+    intercept(async (path) => {
+      if (path !== '/api/sync/push') return;
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      await new Promise((r) => setTimeout(r, 20));
+      inFlight -= 1;
+    });
+
+    const outcome = await syncOnce({ pushBatchSize: 1 });
+
+    expect(outcome).toMatchObject({ kind: 'synced', pushed: 3, rejected: 0 });
+    expect(most).toBe(1);
+    expect(server.received.map((c) => c.entity)).toEqual(['hamlet', 'household', 'person']);
   });
 
   it('writes the answers that arrived when a later batch fails, and sends only the rest next time', async () => {
@@ -105,6 +129,23 @@ describe('pushing in batches', () => {
     await runSync({ pushBatchSize: 2 });
     expect(server.received.length).toBe(sent + 1);
     expect(await countOutbox()).toBe(0);
+  });
+  it('writes the answers of a batch that arrived even when the batch sent beside it failed', async () => {
+    for (let i = 1; i <= 5; i++) await createHamlet(AREA, { name: `Thôn ${i}` });
+    intercept(async (path, calls) => {
+      if (path !== '/api/sync/push') return;
+      // The first batch fails while the second is still on its way.
+      await new Promise((r) => setTimeout(r, calls === 1 ? 20 : 60));
+      if (calls === 1) throw new TypeError('Failed to fetch');
+    });
+
+    await expect(runSync({ pushBatchSize: 2 })).rejects.toMatchObject({ code: 'network' });
+
+    // The second batch was on its way beside the first; nothing new was sent after the failure.
+    expect(server.received.length).toBe(2);
+    expect(await countOutbox()).toBe(3);
+    const versions = (await getDb().hamlets.toArray()).map((h) => h.version).sort();
+    expect(versions).toEqual([0, 0, 0, 1, 1]);
   });
 });
 
