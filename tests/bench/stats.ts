@@ -6,7 +6,13 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[idx] as number;
 }
 
-export const median = (values: readonly number[]): number => percentile(values, 50);
+/** The middle value; for an even count the mean of the two middle values. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
 
 export function fmt(n: number, digits = 2): string {
   return Number.isFinite(n) ? n.toFixed(digits) : 'n/a';

@@ -249,10 +249,18 @@ export function createRecordStatistics(db: Executor) {
       if (row?.analyzed === true) checked = true;
       else await analyze();
     },
-    /** After writing `rows` rows: analyzes when the table has grown enough since the last time. */
-    async noteWritten(rows: number): Promise<void> {
+    /**
+     * After writing `rows` rows: when the table has grown enough since the last time, starts an analyze in the
+     * background and returns at once. A writer must not wait for it: an ANALYZE takes a second or more on a large
+     * table, and every push queued behind the writer would wait with it (PostgreSQL runs it on another connection;
+     * PGlite runs it between transactions).
+     */
+    noteWritten(rows: number): void {
       written += rows;
-      if (written >= Math.max(10_000, rowsAtLastAnalyze / 5)) await analyze();
+      if (running === null && written >= Math.max(10_000, rowsAtLastAnalyze / 5)) {
+        // A hint for the planner: failing to refresh it must not fail anything.
+        analyze().catch(() => undefined);
+      }
     },
   };
 }

@@ -325,8 +325,8 @@ export function createPushWriter(
       const results = await applyPushGroup(db, group.map((w) => w.batch));
       group.forEach((w, i) => w.resolve(results[i] ?? []));
       const written = results.reduce((n, list) => n + list.filter((r) => r.status === 'applied').length, 0);
-      // Statistics are a planner hint: failing to refresh them must not fail anything.
-      await options.statistics?.noteWritten(written).catch(() => undefined);
+      // Statistics are a planner hint, refreshed in the background: the next group does not wait for them.
+      options.statistics?.noteWritten(written);
     } catch (error) {
       if (group.length === 1) {
         group[0]?.reject(error);
