@@ -1,15 +1,22 @@
 /**
- * The aggregator keeps the totals' tables (migration 0003) in step with the change sequence, asynchronously: it
- * reads `records` after its watermark in batches and, in one transaction per batch together with the new
- * watermark, updates the sums. The push path never waits for it. It runs at the start of every totals or export
- * request (a bounded catch-up) and in the background shortly after pushes; every answer says which sequence number
- * it reflects.
+ * The aggregator keeps the totals' tables (migrations 0003, 0005) in step with the change sequence, asynchronously:
+ * it reads `records` after its watermark and, in one transaction together with the new watermark, updates the sums.
+ * The push path never waits for it. It runs at the start of every totals or export request (a bounded catch-up, in
+ * batches of `batchSize` records) and in the background shortly after pushes (unbounded: everything waiting in one
+ * transaction, so that a household with many new records is recomputed once); every answer says which sequence
+ * number it reflects.
+ *
+ * Set-based where the data is bulky: visit events go from `records` to `agg_visits` in one statement that never
+ * brings them to JavaScript; the other records come as narrow rows (the fields the totals need). Each touched
+ * household's digest is recomputed in JavaScript, 2,000 households per round trip; its previous digest (sign -1)
+ * and its new one (sign +1) are staged in `agg_stage`, and four statements sum the staged contributions into the
+ * tables (applyStage).
  *
  * Household-centred: a household's whole contribution to the sums is a pure function of its record, its people,
- * its visit events and its self-checks (`computeDigest` → `addContribution`). When any of them changes, the
- * household's previous contribution (kept as a compact digest) is taken away and the new one added. So a
- * correction replaces the visit it corrects, a change pushed twice (a duplicate, never re-stored) changes nothing,
- * a tombstoned household or person leaves the totals, and a household that moves hamlet takes its history along.
+ * its visit events and its self-checks (`computeDigest`). When any of them changes, the household's previous
+ * contribution (kept as a compact digest) is taken away and the new one added. So a correction replaces the visit
+ * it corrects, a change pushed twice (a duplicate, never re-stored) changes nothing, a tombstoned household or
+ * person leaves the totals, and a household that moves hamlet takes its history along.
  *
  * Areas: a record is placed in the 2025 units. One that carries pre-2025 codes (a province/commune pair that exists
  * only in the old list) is moved to its 2025 commune through the old→new mapping (the first listed when the old
@@ -21,7 +28,7 @@ import { sql } from 'drizzle-orm';
 import { effectiveVisits, type VisitEvent } from '../../shared/progress.ts';
 import { SKILL_CODES, type SkillCode } from '../../shared/skills.ts';
 import { selfReportedLevel, type SelfCheckAnswers, type SelfLevel } from '../../shared/self-check.ts';
-import { bucketOf, dayNumber, vnDayOfInstant, type PeriodGrain } from '../../shared/totals.ts';
+import { dayNumber, vnDayOfInstant } from '../../shared/totals.ts';
 import { fullUnitName } from '../../shared/areas.ts';
 import type { Database } from '../db/client.ts';
 import { rawRows, type Executor } from '../db/raw.ts';
@@ -324,137 +331,12 @@ export function bump(values: number[], i: number, by: number): void {
   values[i] = (values[i] ?? 0) + by;
 }
 
-/** Changes to the aggregate tables, keyed and summed before they are written. */
-export class Deltas {
-  /** level \t area \t grain(d|m) \t bucket → [visits, ...state] */
-  readonly sums = new Map<string, number[]>();
-  /** level \t area \t grain(w|m|q|y) \t bucket → visited households */
-  readonly periods = new Map<string, number>();
-  /** level \t area \t day \t prev → households */
-  readonly visitDays = new Map<string, number>();
-  /** level \t area \t grain(d|m) \t bucket \t volunteer → visits */
-  readonly presence = new Map<string, number>();
-
-  addSum(level: Level, area: string, day: number, sign: number, visits: number, state: readonly number[] | null): void {
-    for (const [grain, bucket] of [['d', day], ['m', bucketOf('month', day)]] as const) {
-      const key = `${level}\t${area}\t${grain}\t${bucket}`;
-      let row = this.sums.get(key);
-      if (!row) this.sums.set(key, (row = new Array<number>(STATE_WIDTH + 1).fill(0)));
-      bump(row, 0, sign * visits);
-      if (state) state.forEach((n, i) => bump(row, i + 1, sign * n));
-    }
-  }
-
-  add(map: Map<string, number>, key: string, value: number): void {
-    map.set(key, (map.get(key) ?? 0) + value);
-  }
-}
-
-export const CALENDAR_GRAINS: readonly [PeriodGrain, string][] = [['week', 'w'], ['month', 'm'], ['quarter', 'q'], ['year', 'y']];
-
-function visitDayPairs(deltas: Deltas, level: Level, area: string, days: readonly number[], sign: number): void {
-  const distinct = [...new Set(days)].sort((a, b) => a - b);
-  let prev = -1;
-  for (const day of distinct) {
-    deltas.add(deltas.visitDays, `${level}\t${area}\t${day}\t${prev}`, sign);
-    prev = day;
-  }
-  for (const [grain, g] of CALENDAR_GRAINS) {
-    for (const bucket of new Set(distinct.map((d) => bucketOf(grain, d)))) {
-      deltas.add(deltas.periods, `${level}\t${area}\t${g}\t${bucket}`, sign);
-    }
-  }
-}
-
-/** The "as of" terms of states `from` onwards: each point adds its state and removes the previous one, where each was counted. */
-function addStateTerms(deltas: Deltas, digest: Digest, from: number, sign: 1 | -1): void {
-  for (let i = from; i < digest.s.length; i++) {
-    const point = digest.s[i];
-    if (point === undefined) continue;
-    const day = point[0];
-    for (const [level, area] of digest.k) deltas.addSum(level, area, day, sign, 0, point.slice(3) as number[]);
-    const previous = digest.s[i - 1];
-    if (previous !== undefined) {
-      for (const [level, area] of digest.k) deltas.addSum(level, area, day, -sign, 0, previous.slice(3) as number[]);
-    }
-  }
-}
-
-/** One effective visit's flow: a visit on its day, and its volunteer's presence, in each area. */
-function addVisitTerms(deltas: Deltas, keys: readonly [Level, string][], visit: Digest['v'][number], sign: 1 | -1): void {
-  const [day, vol] = visit;
-  for (const [level, area] of keys) {
-    deltas.addSum(level, area, day, sign, 1, null);
-    if (vol !== null) {
-      deltas.add(deltas.presence, `${level}\t${area}\td\t${day}\t${vol}`, sign);
-      deltas.add(deltas.presence, `${level}\t${area}\tm\t${bucketOf('month', day)}\t${vol}`, sign);
-    }
-  }
-}
-
-/** The days each area saw the household visited (first-visit rows and calendar buckets). */
-function addVisitDayTerms(deltas: Deltas, digest: Digest, sign: 1 | -1): void {
-  const days = digest.v.map(([day]) => day);
-  for (const [level, area] of digest.k) visitDayPairs(deltas, level, area, days, sign);
-}
-
-/** Adds (sign 1) or takes away (sign -1) a digest's whole contribution. */
-export function addContribution(deltas: Deltas, digest: Digest | null, sign: 1 | -1): void {
-  if (digest === null) return;
-  addStateTerms(deltas, digest, 0, sign);
-  for (const visit of digest.v) addVisitTerms(deltas, digest.k, visit, sign);
-  addVisitDayTerms(deltas, digest, sign);
-}
-
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-
-/**
- * next − previous, touching only what differs: usually a visit appended at the end, so the states before its day,
- * the other visits and their volunteers' presence are left alone. Equal to addContribution(previous, -1) +
- * addContribution(next, 1).
- */
-export function addDifference(deltas: Deltas, previous: Digest | null, next: Digest | null): void {
-  if (previous === null || next === null || !same(previous.k, next.k)) {
-    addContribution(deltas, previous, -1);
-    addContribution(deltas, next, 1);
-    return;
-  }
-  let j = 0;
-  while (j < previous.s.length && j < next.s.length && same(previous.s[j], next.s[j])) j++;
-  addStateTerms(deltas, previous, j, -1);
-  addStateTerms(deltas, next, j, 1);
-  const count = new Map<string, number>();
-  for (const v of previous.v) count.set(JSON.stringify(v.slice(0, 3)), (count.get(JSON.stringify(v.slice(0, 3))) ?? 0) - 1);
-  for (const v of next.v) count.set(JSON.stringify(v.slice(0, 3)), (count.get(JSON.stringify(v.slice(0, 3))) ?? 0) + 1);
-  for (const [key, n] of count) {
-    if (n === 0) continue;
-    const visit = JSON.parse(key) as Digest['v'][number];
-    for (let i = 0; i < Math.abs(n); i++) addVisitTerms(deltas, next.k, visit, n > 0 ? 1 : -1);
-  }
-  if (!same(previous.v.map((v) => v[0]), next.v.map((v) => v[0]))) {
-    addVisitDayTerms(deltas, previous, -1);
-    addVisitDayTerms(deltas, next, 1);
-  }
-}
-
 // ---- Reading the change sequence -------------------------------------------------------------------------------
 
 const AGG_LOCK_KEY = 742_003;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-interface ChangedRow {
-  entity: string;
-  id: string;
-  seq: number;
-  deleted: boolean;
-  data: Record<string, unknown> | string;
-  updated_by: string | null;
-}
 
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const json = (v: unknown): string => JSON.stringify(v);
-const parse = (d: Record<string, unknown> | string): Record<string, unknown> =>
-  typeof d === 'string' ? (JSON.parse(d) as Record<string, unknown>) : d;
 
 /** Rows of jsonb_to_recordset(...) through one JSON parameter (the pattern of the records repository). */
 function recordset(rows: readonly Record<string, unknown>[]): string {
@@ -467,49 +349,98 @@ const SUM_COLUMNS = [
 ] as const;
 export { SUM_COLUMNS };
 
-/** Applies one batch of changed records: updates the inputs, recomputes the touched households, writes the sums. */
-async function applyBatch(tx: Executor, rows: readonly ChangedRow[]): Promise<void> {
+const textField = (field: string, from = 'data') => `CASE WHEN jsonb_typeof(${from}->'${field}') = 'string' THEN ${from}->>'${field}' ELSE '' END`;
+
+/** The fields the totals need of a record other than a visit, as text ('' when absent or not a string). */
+interface NarrowRow {
+  entity: string;
+  id: string;
+  seq: number;
+  deleted: boolean;
+  p: string;
+  c: string;
+  h: string;
+  hh: string;
+  n: string;
+  ca: string;
+  ra: string;
+  answers: SelfCheckAnswers | string | null;
+}
+
+/** Records other than visits are read in pages of this many (visits never leave the database: see storeVisits). */
+const PAGE = 20_000;
+/** Households recomputed per round trip. */
+const CHUNK = 2000;
+/** Staged digests are summed into the tables when there are this many (and at the end of the batch). */
+const STAGE_ROWS = 40_000;
+
+/**
+ * Applies the changed records with after < seq <= upto: updates the inputs, then recomputes each touched household
+ * once (however many of its records the range holds), in chunks, and writes the summed differences.
+ */
+async function applyRange(tx: Executor, after: number, upto: number): Promise<void> {
   const dirty = new Set<string>();
+  let from = after;
+  for (;;) {
+    const rows = await rawRows<NarrowRow>(tx, sql`
+      SELECT entity, id::text AS id, seq::float8 AS seq, deleted, ${sql.raw(textField('provinceCode'))} AS p, ${sql.raw(textField('communeCode'))} AS c,
+             ${sql.raw(textField('hamletId'))} AS h, ${sql.raw(textField('householdId'))} AS hh, ${sql.raw(textField('name'))} AS n,
+             ${sql.raw(textField('createdAt'))} AS ca, ${sql.raw(textField('receivedAt'))} AS ra,
+             CASE WHEN entity = 'self-check' THEN data->'answers' END AS answers
+      FROM records WHERE seq > ${from} AND seq <= ${upto} AND entity <> 'visit' ORDER BY seq LIMIT ${PAGE}`);
+    const last = rows.at(-1);
+    if (last === undefined) break;
+    await storeInputs(tx, rows, dirty);
+    from = Number(last.seq);
+    if (rows.length < PAGE) break;
+  }
+  for (const id of await storeVisits(tx, after, upto)) dirty.add(id);
+  dirty.delete('');
+  const ids = [...dirty].sort();
+  let staged = 0;
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    staged += await recomputeHouseholds(tx, ids.slice(i, i + CHUNK));
+    if (staged >= STAGE_ROWS) {
+      await applyStage(tx);
+      staged = 0;
+    }
+  }
+  if (staged > 0) await applyStage(tx);
+}
+
+/** Hamlets, households, people and self-checks of one page: upserted; the households they touch are marked. */
+async function storeInputs(tx: Executor, rows: readonly NarrowRow[], dirty: Set<string>): Promise<void> {
   const hamlets: Record<string, unknown>[] = [];
   const households: Record<string, unknown>[] = [];
   const people: Record<string, unknown>[] = [];
-  const visits: { row: ChangedRow; data: Record<string, unknown> }[] = [];
   const selfChecks: Record<string, unknown>[] = [];
 
   for (const row of rows) {
-    const d = parse(row.data);
     switch (row.entity) {
       case 'hamlet': {
-        const area = resolveArea(str(d.provinceCode), str(d.communeCode));
-        hamlets.push({ id: row.id, p: area.province, c: area.commune, n: str(d.name), x: row.deleted });
+        const area = resolveArea(row.p, row.c);
+        hamlets.push({ id: row.id, p: area.province, c: area.commune, n: row.n, x: row.deleted });
         break;
       }
       case 'household': {
-        const area = resolveArea(str(d.provinceCode), str(d.communeCode));
-        households.push({
-          id: row.id, p: area.province, c: area.commune, h: str(d.hamletId), o: area.oldDistrict,
-          cd: dayOf(d.createdAt), x: row.deleted,
-        });
+        const area = resolveArea(row.p, row.c);
+        households.push({ id: row.id, p: area.province, c: area.commune, h: row.h, o: area.oldDistrict, cd: dayOf(row.ca), x: row.deleted });
         dirty.add(row.id);
         break;
       }
       case 'person':
-        people.push({ id: row.id, hh: str(d.householdId), cd: dayOf(d.createdAt), x: row.deleted });
-        dirty.add(str(d.householdId));
-        break;
-      case 'visit':
-        visits.push({ row, data: d });
-        dirty.add(str(d.householdId));
+        people.push({ id: row.id, hh: row.hh, cd: dayOf(row.ca), x: row.deleted });
+        dirty.add(row.hh);
         break;
       case 'self-check': {
-        const answers = (d.answers ?? {}) as SelfCheckAnswers;
+        const answers = (typeof row.answers === 'string' ? (JSON.parse(row.answers) as SelfCheckAnswers | null) : row.answers) ?? {};
         const levels: Partial<Record<SkillCode, SelfLevel>> = {};
         for (const skill of SKILL_CODES) {
           const level = selfReportedLevel(answers, skill);
           if (level !== null) levels[skill] = level;
         }
-        selfChecks.push({ id: row.id, hh: str(d.householdId), r: str(d.receivedAt), l: levels });
-        dirty.add(str(d.householdId));
+        selfChecks.push({ id: row.id, hh: row.hh, r: row.ra, l: levels });
+        dirty.add(row.hh);
         break;
       }
       default:
@@ -546,7 +477,6 @@ async function applyBatch(tx: Executor, rows: readonly ChangedRow[]): Promise<vo
       ON CONFLICT (id) DO UPDATE SET household_id = EXCLUDED.household_id, created_day = EXCLUDED.created_day,
         deleted = EXCLUDED.deleted`);
   }
-  if (visits.length > 0) await storeVisits(tx, visits);
   if (selfChecks.length > 0) {
     await tx.execute(sql`
       INSERT INTO agg_self_checks (id, household_id, received_at, levels)
@@ -554,8 +484,6 @@ async function applyBatch(tx: Executor, rows: readonly ChangedRow[]): Promise<vo
       ON CONFLICT (id) DO UPDATE SET household_id = EXCLUDED.household_id, received_at = EXCLUDED.received_at,
         levels = EXCLUDED.levels`);
   }
-  dirty.delete('');
-  if (dirty.size > 0) await recomputeHouseholds(tx, [...dirty]);
 }
 
 function dayOf(iso: unknown): number {
@@ -563,40 +491,41 @@ function dayOf(iso: unknown): number {
   return Number.isFinite(day) ? day : 0;
 }
 
-/** Visit events, with the account that made them: the author when it names an account, else who pushed it. */
-async function storeVisits(tx: Executor, visits: readonly { row: ChangedRow; data: Record<string, unknown> }[]): Promise<void> {
-  const candidates = new Set<string>();
-  for (const { row, data } of visits) {
-    const author = str(data.authorId);
-    if (UUID.test(author)) candidates.add(author.toLowerCase());
-    if (row.updated_by) candidates.add(row.updated_by);
-  }
-  const accounts = new Map<string, string | null>();
-  if (candidates.size > 0) {
-    const found = await rawRows<{ id: string; team_id: string | null }>(tx, sql`
-      SELECT id::text AS id, team_id::text AS team_id FROM users
-      WHERE id IN (SELECT (jsonb_array_elements_text(${json([...candidates])}::jsonb))::uuid)`);
-    for (const f of found) accounts.set(f.id, f.team_id);
-  }
-  const payload = visits.map(({ row, data }) => {
-    const author = str(data.authorId).toLowerCase();
-    const volunteer = accounts.has(author) ? author : row.updated_by !== null && accounts.has(row.updated_by) ? row.updated_by : null;
-    const outcomes = Array.isArray(data.outcomes)
-      ? (data.outcomes as { personId?: unknown; skill?: unknown; outcome?: unknown }[]).map((o) => [str(o.personId), str(o.skill), str(o.outcome)])
-      : [];
-    return {
-      id: row.id, hh: str(data.householdId), c: typeof data.corrects === 'string' ? data.corrects : null,
-      va: str(data.visitedAt), ra: str(data.recordedAt), f: typeof data.followUpOn === 'string' ? data.followUpOn : null,
-      o: outcomes, v: volunteer, t: volunteer === null ? null : (accounts.get(volunteer) ?? null),
-    };
-  });
-  // Visits are immutable: the first reading stands (and keeps the team its author was in then).
-  await tx.execute(sql`
-    INSERT INTO agg_visits (id, household_id, corrects, visited_at, recorded_at, follow_up_on, outcomes, volunteer_id, team_id)
-    SELECT id, hh, c, va, ra, f, o, v, t
-    FROM jsonb_to_recordset(${recordset(payload)}::jsonb)
-      AS r(id uuid, hh uuid, c uuid, va text, ra text, f text, o jsonb, v uuid, t uuid)
-    ON CONFLICT (id) DO NOTHING`);
+/**
+ * Visit events of the range, in one statement that never brings them to JavaScript, with the account that made
+ * them: the author when it names an account, else who pushed it. Visits are immutable: the first reading stands
+ * (and keeps the team its author was in then). Answers the households of the visits stored.
+ */
+async function storeVisits(tx: Executor, after: number, upto: number): Promise<string[]> {
+  const rows = await rawRows<{ id: string }>(tx, sql`
+    WITH stored AS (
+      INSERT INTO agg_visits (id, household_id, corrects, visited_at, recorded_at, follow_up_on, outcomes, volunteer_id, team_id)
+      SELECT r.id, (r.data->>'householdId')::uuid,
+             CASE WHEN jsonb_typeof(r.data->'corrects') = 'string' THEN (r.data->>'corrects')::uuid END,
+             ${sql.raw(textField('visitedAt', 'r.data'))}, ${sql.raw(textField('recordedAt', 'r.data'))},
+             CASE WHEN jsonb_typeof(r.data->'followUpOn') = 'string' THEN r.data->>'followUpOn' END,
+             CASE WHEN jsonb_typeof(r.data->'outcomes') = 'array' THEN (
+               SELECT coalesce(jsonb_agg(jsonb_build_array(
+                 CASE WHEN jsonb_typeof(o->'personId') = 'string' THEN o->>'personId' ELSE '' END,
+                 CASE WHEN jsonb_typeof(o->'skill') = 'string' THEN o->>'skill' ELSE '' END,
+                 CASE WHEN jsonb_typeof(o->'outcome') = 'string' THEN o->>'outcome' ELSE '' END) ORDER BY n), '[]'::jsonb)
+               FROM jsonb_array_elements(r.data->'outcomes') WITH ORDINALITY AS e(o, n))
+             ELSE '[]'::jsonb END,
+             coalesce(author.id, pusher.id),
+             CASE WHEN author.id IS NOT NULL THEN author.team_id ELSE pusher.team_id END
+      FROM (
+        SELECT id, data, updated_by, CASE
+          WHEN jsonb_typeof(data->'authorId') = 'string'
+           AND data->>'authorId' ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+          THEN (data->>'authorId')::uuid END AS author_id
+        FROM records WHERE entity = 'visit' AND seq > ${after} AND seq <= ${upto}
+      ) r
+      LEFT JOIN users author ON author.id = r.author_id
+      LEFT JOIN users pusher ON pusher.id = r.updated_by
+      ON CONFLICT (id) DO NOTHING
+      RETURNING household_id)
+    SELECT DISTINCT household_id::text AS id FROM stored`);
+  return rows.map((r) => r.id);
 }
 
 interface HouseholdRow {
@@ -624,8 +553,11 @@ export async function inSequence<const T extends readonly (() => Promise<unknown
   return out as Results<T>;
 }
 
-/** Recomputes the digests of these households and writes the difference of their contributions. */
-export async function recomputeHouseholds(tx: Executor, ids: readonly string[]): Promise<void> {
+/**
+ * Recomputes the digests of these households and stages the changed ones (the previous digest taken away, the new
+ * one added) for applyStage. Returns the rows staged.
+ */
+export async function recomputeHouseholds(tx: Executor, ids: readonly string[]): Promise<number> {
   const [rows, people, visits, checks] = await inSequence([
     () => rawRows<HouseholdRow>(tx, sql`
       SELECT id::text AS id, province_code, commune_code, hamlet_id::text AS hamlet_id, old_district, created_day, deleted,
@@ -658,7 +590,6 @@ export async function recomputeHouseholds(tx: Executor, ids: readonly string[]):
   const visitsBy = group(visits);
   const checksBy = group(checks);
 
-  const deltas = new Deltas();
   const updates: { id: string; d: Digest | null }[] = [];
   for (const row of rows) {
     const household: HouseholdInput = {
@@ -682,76 +613,113 @@ export async function recomputeHouseholds(tx: Executor, ids: readonly string[]):
     );
     const previous = typeof row.digest === 'string' ? (JSON.parse(row.digest) as Digest) : row.digest;
     if (json(previous) === json(next)) continue;
-    addDifference(deltas, previous, next);
     updates.push({ id: row.id, d: next });
   }
-  if (updates.length > 0) {
-    await tx.execute(sql`
-      UPDATE agg_households h SET digest = r.d
-      FROM jsonb_to_recordset(${recordset(updates)}::jsonb) AS r(id uuid, d jsonb)
-      WHERE h.id = r.id`);
-  }
-  await writeDeltas(tx, deltas);
+  if (updates.length === 0) return 0;
+  const [staged] = await rawRows<{ n: number }>(tx, sql`
+    WITH r AS (SELECT id, d FROM jsonb_to_recordset(${recordset(updates)}::jsonb) AS r(id uuid, d jsonb)),
+    old AS (
+      INSERT INTO agg_stage (sign, household_id, digest)
+      SELECT -1, h.id, h.digest FROM agg_households h JOIN r ON r.id = h.id
+      WHERE h.digest IS NOT NULL AND jsonb_typeof(h.digest) = 'object'
+      RETURNING 1),
+    updated AS (UPDATE agg_households h SET digest = r.d FROM r WHERE h.id = r.id RETURNING 1),
+    new AS (
+      INSERT INTO agg_stage (sign, household_id, digest)
+      SELECT 1, id, d FROM r WHERE d IS NOT NULL AND jsonb_typeof(d) = 'object'
+      RETURNING 1)
+    SELECT ((SELECT count(*) FROM old) + (SELECT count(*) FROM new) + 0 * (SELECT count(*) FROM updated))::float8 AS n`);
+  return Number(staged?.n ?? 0);
 }
 
-/** Writes summed deltas: sums, visit days, presence (whose on/off switches move the active-volunteer counts). */
-async function writeDeltas(tx: Executor, deltas: Deltas): Promise<void> {
-  const sums: Record<string, unknown>[] = [];
-  for (const [key, values] of deltas.sums) {
-    if (values.every((v) => v === 0)) continue;
-    const [l, a, g, b] = key.split('\t');
-    sums.push({ l, a, g, b: Number(b), v: values });
-  }
-  if (sums.length > 0) {
-    const columns = SUM_COLUMNS.map((c) => sql.raw(c));
-    const selects = SUM_COLUMNS.map((_, i) => sql.raw(`(v->>${i})::int`));
-    const updates = SUM_COLUMNS.map((c) => sql.raw(`${c} = agg_sums.${c} + EXCLUDED.${c}`));
-    await tx.execute(sql`
-      INSERT INTO agg_sums (level, area, grain, bucket, ${sql.join(columns, sql`, `)})
-      SELECT l, a, g, b, ${sql.join(selects, sql`, `)}
-      FROM jsonb_to_recordset(${recordset(sums)}::jsonb) AS r(l text, a text, g text, b int, v jsonb)
-      ON CONFLICT (level, area, grain, bucket) DO UPDATE SET ${sql.join(updates, sql`, `)}`);
-  }
+/** SQL for the bucket of the day number `day` in the grain `grain` (d, w, m, q, y), as bucketOf gives it. */
+function bucketSql(grain: string, day: string): string {
+  const date = `(DATE '1970-01-01' + ${day})`;
+  const year = `extract(year FROM ${date})::int`;
+  const month = `extract(month FROM ${date})::int`;
+  return `CASE ${grain} WHEN 'd' THEN ${day} WHEN 'w' THEN floor((${day} + 3) / 7.0)::int WHEN 'm' THEN ${year} * 12 + ${month} - 1
+    WHEN 'q' THEN ${year} * 4 + (${month} - 1) / 3 ELSE ${year} END`;
+}
 
-  const days: Record<string, unknown>[] = [];
-  for (const [key, n] of deltas.visitDays) {
-    if (n === 0) continue;
-    const [l, a, d, p] = key.split('\t');
-    days.push({ l, a, d: Number(d), p: Number(p), n });
-  }
-  if (days.length > 0) {
-    await tx.execute(sql`
-      INSERT INTO agg_visit_days (level, area, day, prev_day, households)
-      SELECT l, a, d, p, n FROM jsonb_to_recordset(${recordset(days)}::jsonb) AS r(l text, a text, d int, p int, n int)
-      ON CONFLICT (level, area, day, prev_day) DO UPDATE SET households = agg_visit_days.households + EXCLUDED.households`);
-  }
+/** The digest's effective visits with a day: v[0] day, v[1] volunteer. */
+const STAGED_VISITS = `jsonb_array_elements(st.dv) AS v`;
+/** The staged digests' parts, read once per row (a digest is large enough to be stored compressed). */
+const STAGED = `WITH st AS MATERIALIZED (SELECT sign, household_id, digest->'k' AS dk, digest->'s' AS ds, digest->'v' AS dv FROM agg_stage)`;
+const HAS_DAY = `jsonb_typeof(v->0) = 'number'`;
 
-  const presence: Record<string, unknown>[] = [];
-  for (const [key, n] of deltas.presence) {
-    if (n === 0) continue;
-    const [l, a, g, b, v] = key.split('\t');
-    presence.push({ l, a, g, b: Number(b), v, n });
-  }
-  if (presence.length > 0) {
-    await tx.execute(sql`
-      INSERT INTO agg_presence (level, area, grain, bucket, volunteer_id, visits)
-      SELECT l, a, g, b, v, n FROM jsonb_to_recordset(${recordset(presence)}::jsonb) AS r(l text, a text, g text, b int, v uuid, n int)
-      ON CONFLICT (level, area, grain, bucket, volunteer_id) DO UPDATE SET visits = agg_presence.visits + EXCLUDED.visits`);
-  }
-
-  const periods: Record<string, unknown>[] = [];
-  for (const [key, n] of deltas.periods) {
-    if (n === 0) continue;
-    const [l, a, g, b] = key.split('\t');
-    periods.push({ l, a, g, b: Number(b), n });
-  }
-  if (periods.length > 0) {
-    await tx.execute(sql`
-      INSERT INTO agg_periods (level, area, grain, bucket, visited_households)
-      SELECT l, a, g, b, n FROM jsonb_to_recordset(${recordset(periods)}::jsonb) AS r(l text, a text, g text, b int, n int)
-      ON CONFLICT (level, area, grain, bucket) DO UPDATE SET
-        visited_households = agg_periods.visited_households + EXCLUDED.visited_households`);
-  }
+/**
+ * Sums the staged digests (sign × contribution) into the tables, set-based, and empties the stage. A digest's
+ * contribution, in each of its areas (k): every state point adds its state and takes away the previous point's
+ * from its day on (sums, "as of"); every effective visit counts on its day (sums) and for its volunteer (presence);
+ * its distinct visit days, each with the one before (visit days), and their calendar buckets (periods).
+ */
+async function applyStage(tx: Executor): Promise<void> {
+  const states = Array.from({ length: STATE_WIDTH }, (_, i) => `(e.p->>${i + 3})::int - coalesce((e.q->>${i + 3})::int, 0) AS c${i + 1}`);
+  const zeros = Array.from({ length: STATE_WIDTH }, () => '0');
+  const columns = SUM_COLUMNS.map((_, i) => `c${i}`);
+  // Per area and day first; the month rows are summed from the day rows.
+  await tx.execute(sql.raw(`
+    ${STAGED},
+    daily AS MATERIALIZED (
+      SELECT kv->>0 AS level, kv->>1 AS area, t.day, ${columns.map((c) => `sum(st.sign * t.${c})::int AS ${c}`).join(', ')}
+      FROM st
+      CROSS JOIN LATERAL (
+        SELECT (e.p->>0)::int AS day, 0 AS c0, ${states.join(', ')}
+        FROM (
+          SELECT p, lag(p) OVER (ORDER BY n) AS q FROM jsonb_array_elements(st.ds) WITH ORDINALITY AS points(p, n)
+        ) e
+        UNION ALL
+        SELECT (v->>0)::int, 1, ${zeros.join(', ')} FROM ${STAGED_VISITS} WHERE ${HAS_DAY}
+      ) t
+      CROSS JOIN LATERAL jsonb_array_elements(st.dk) AS kv
+      GROUP BY 1, 2, 3
+    )
+    INSERT INTO agg_sums (level, area, grain, bucket, ${SUM_COLUMNS.join(', ')})
+    SELECT level, area, 'd', day, ${columns.join(', ')} FROM daily
+    WHERE ${columns.map((c) => `${c} <> 0`).join(' OR ')}
+    UNION ALL
+    SELECT level, area, 'm', ${bucketSql("'m'", 'day')}, ${columns.map((c) => `sum(${c})`).join(', ')}
+    FROM daily GROUP BY 1, 2, 3, 4
+    HAVING ${columns.map((c) => `sum(${c}) <> 0`).join(' OR ')}
+    ON CONFLICT (level, area, grain, bucket) DO UPDATE SET ${SUM_COLUMNS.map((c) => `${c} = agg_sums.${c} + EXCLUDED.${c}`).join(', ')}`));
+  // A household counts once per calendar bucket it was visited in, in each of its areas.
+  await tx.execute(sql.raw(`
+    ${STAGED}
+    INSERT INTO agg_periods (level, area, grain, bucket, visited_households)
+    SELECT kv->>0, kv->>1, b.grain, b.bucket, sum(st.sign)
+    FROM st
+    CROSS JOIN LATERAL (
+      SELECT DISTINCT g.grain, ${bucketSql('g.grain', '(v->>0)::int')} AS bucket
+      FROM ${STAGED_VISITS} CROSS JOIN (VALUES ('w'), ('m'), ('q'), ('y')) AS g(grain)
+      WHERE ${HAS_DAY}
+    ) b
+    CROSS JOIN LATERAL jsonb_array_elements(st.dk) AS kv
+    GROUP BY 1, 2, 3, 4 HAVING sum(st.sign) <> 0
+    ON CONFLICT (level, area, grain, bucket) DO UPDATE SET visited_households = agg_periods.visited_households + EXCLUDED.visited_households`));
+  await tx.execute(sql.raw(`
+    ${STAGED}
+    INSERT INTO agg_visit_days (level, area, day, prev_day, households)
+    SELECT kv->>0, kv->>1, d.day, d.prev, sum(st.sign)
+    FROM st
+    CROSS JOIN LATERAL (
+      SELECT day, lag(day, 1, -1) OVER (ORDER BY day) AS prev
+      FROM (SELECT DISTINCT (v->>0)::int AS day FROM ${STAGED_VISITS} WHERE ${HAS_DAY}) AS days
+    ) d
+    CROSS JOIN LATERAL jsonb_array_elements(st.dk) AS kv
+    GROUP BY 1, 2, 3, 4 HAVING sum(st.sign) <> 0
+    ON CONFLICT (level, area, day, prev_day) DO UPDATE SET households = agg_visit_days.households + EXCLUDED.households`));
+  await tx.execute(sql.raw(`
+    ${STAGED}
+    INSERT INTO agg_presence (level, area, grain, bucket, volunteer_id, visits)
+    SELECT kv->>0, kv->>1, g.grain, ${bucketSql('g.grain', '(v->>0)::int')}, (v->>1)::uuid, sum(st.sign)
+    FROM st
+    CROSS JOIN LATERAL ${STAGED_VISITS}
+    CROSS JOIN LATERAL jsonb_array_elements(st.dk) AS kv
+    CROSS JOIN (VALUES ('d'), ('m')) AS g(grain)
+    WHERE ${HAS_DAY} AND jsonb_typeof(v->1) = 'string'
+    GROUP BY 1, 2, 3, 4, 5 HAVING sum(st.sign) <> 0
+    ON CONFLICT (level, area, grain, bucket, volunteer_id) DO UPDATE SET visits = agg_presence.visits + EXCLUDED.visits`));
+  await tx.execute(sql`TRUNCATE agg_stage`);
 }
 
 // ---- Running it ------------------------------------------------------------------------------------------------
@@ -794,7 +762,7 @@ export interface Aggregator {
   stop(): Promise<void>;
 }
 
-const AGG_TABLES = 'agg_hamlets, agg_households, agg_people, agg_visits, agg_self_checks, agg_sums, agg_periods, agg_visit_days, agg_presence';
+const AGG_TABLES = 'agg_stage, agg_hamlets, agg_households, agg_people, agg_visits, agg_self_checks, agg_sums, agg_periods, agg_visit_days, agg_presence';
 
 export function createAggregator(database: Database, options: AggregatorOptions = {}): Aggregator {
   const batchSize = options.batchSize ?? 2000;
@@ -808,32 +776,41 @@ export function createAggregator(database: Database, options: AggregatorOptions 
   const interval = options.intervalMs ? setInterval(() => background(), options.intervalMs) : null;
   interval?.unref?.();
 
-  /** One batch in one transaction; returns the rows read (0: caught up). */
-  async function runBatch(): Promise<number> {
+  /**
+   * One batch in one transaction: the next `limit` records (all of them when unbounded). Returns the records read
+   * and whether more are waiting.
+   */
+  async function runBatch(limit: number): Promise<{ read: number; more: boolean }> {
     return db.transaction(async (tx) => {
       await tx.execute(sql`SELECT pg_advisory_xact_lock(${AGG_LOCK_KEY})`);
       const [state] = await rawRows<{ watermark: number; max_seq: number }>(tx, sql`
         SELECT watermark::float8 AS watermark, (SELECT coalesce(max(seq), 0)::float8 FROM records) AS max_seq
         FROM agg_state WHERE id = 1`);
       let watermark = Number(state?.watermark ?? 0);
-      if (Number(state?.max_seq ?? 0) < watermark) {
+      const maxSeq = Number(state?.max_seq ?? 0);
+      if (maxSeq < watermark) {
         // The change sequence went back (a restored or emptied database): start again from nothing.
         await tx.execute(sql.raw(`TRUNCATE ${AGG_TABLES}`));
         watermark = 0;
       }
-      const rows = await rawRows<ChangedRow>(tx, sql`
-        SELECT entity, id::text AS id, seq::float8 AS seq, deleted, data, updated_by::text AS updated_by
-        FROM records WHERE seq > ${watermark} ORDER BY seq LIMIT ${batchSize}`);
-      const last = rows.at(-1);
-      if (last === undefined) {
+      let upto = maxSeq;
+      if (Number.isFinite(limit)) {
+        const [edge] = await rawRows<{ seq: number }>(tx, sql`
+          SELECT seq::float8 AS seq FROM records WHERE seq > ${watermark} ORDER BY seq OFFSET ${limit - 1} LIMIT 1`);
+        if (edge !== undefined) upto = Number(edge.seq);
+      }
+      const [range] = await rawRows<{ n: number }>(tx, sql`
+        SELECT count(*)::float8 AS n FROM records WHERE seq > ${watermark} AND seq <= ${upto}`);
+      const read = Number(range?.n ?? 0);
+      if (read === 0) {
         if (watermark !== Number(state?.watermark ?? 0)) {
           await tx.execute(sql`UPDATE agg_state SET watermark = ${watermark}, updated_at = now() WHERE id = 1`);
         }
-        return 0;
+        return { read: 0, more: false };
       }
-      await applyBatch(tx, rows);
-      await tx.execute(sql`UPDATE agg_state SET watermark = ${Number(last.seq)}, updated_at = now() WHERE id = 1`);
-      return rows.length;
+      await applyRange(tx, watermark, upto);
+      await tx.execute(sql`UPDATE agg_state SET watermark = ${upto}, updated_at = now() WHERE id = 1`);
+      return { read, more: upto < maxSeq };
     });
   }
 
@@ -857,10 +834,13 @@ export function createAggregator(database: Database, options: AggregatorOptions 
   async function loop(budgetMs: number): Promise<CatchUpResult> {
     const started = performance.now();
     let read = 0;
+    // Unbounded (in the background, a rebuild): everything waiting in one transaction, each household recomputed
+    // once. Bounded (a request): batches, so that the budget is kept.
+    const limit = Number.isFinite(budgetMs) ? batchSize : Number.POSITIVE_INFINITY;
     for (;;) {
-      const n = await runBatch();
-      read += n;
-      if (n < batchSize || performance.now() - started >= budgetMs) break;
+      const batch = await runBatch(limit);
+      read += batch.read;
+      if (!batch.more || performance.now() - started >= budgetMs) break;
     }
     return status(read);
   }
