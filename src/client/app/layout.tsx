@@ -24,6 +24,7 @@ import { routePatterns, routes } from './routes.ts';
 applyStoredDisplayPreferences();
 
 const SELF_CHECK_SENDER_DELAY_MS = 3000;
+const SYNC_ENGINE_DELAY_MS = 2000;
 const SYNC_ENGINE_IDLE_MS = 1000;
 const REPORT_ROLES = ['coordinator', 'admin', 'team-leader'];
 
@@ -59,21 +60,26 @@ export function AppLayout() {
   const current = activeTab(pathname);
 
   // The sync engine runs for the app's lifetime and does nothing until someone logs in. It is a lazy chunk loaded
-  // once the first screen is up and the browser is idle (at most a second later), so it never competes with it.
+  // after the first screen — two seconds after the layout mounts, then when the browser is idle (at most a second
+  // later) — so it never competes with a hamlet's list for a cheap phone's CPU and network. The sync screen, logging
+  // in and a conflict's decision load it at once (they import it).
   useEffect(() => {
     let stop: (() => void) | undefined;
     let unmounted = false;
+    let idle: number | null = null;
     const load = () => {
       void import('../sync/scheduler.ts').then(({ startSyncEngine }) => {
         if (!unmounted) stop = startSyncEngine();
       });
     };
-    const idle = 'requestIdleCallback' in window ? requestIdleCallback(load, { timeout: SYNC_ENGINE_IDLE_MS }) : null;
-    const timer = idle === null ? setTimeout(load, SYNC_ENGINE_IDLE_MS) : undefined;
+    const timer = setTimeout(() => {
+      if ('requestIdleCallback' in window) idle = requestIdleCallback(load, { timeout: SYNC_ENGINE_IDLE_MS });
+      else load();
+    }, SYNC_ENGINE_DELAY_MS);
     return () => {
       unmounted = true;
-      if (idle !== null) cancelIdleCallback(idle);
       clearTimeout(timer);
+      if (idle !== null) cancelIdleCallback(idle);
       stop?.();
     };
   }, []);
