@@ -67,24 +67,30 @@ function seedHamlet(): string {
   return hamletId;
 }
 
+/** Holds every push 20 ms on the way and counts how many were on the way at once (`most`). */
+function countPushesInFlight(): { readonly most: number } {
+  let inFlight = 0;
+  const seen = { most: 0 };
+  intercept(async (path) => {
+    if (path !== '/api/sync/push') return;
+    inFlight += 1;
+    seen.most = Math.max(seen.most, inFlight);
+    await new Promise((r) => setTimeout(r, 20));
+    inFlight -= 1;
+  });
+  return seen;
+}
+
 describe('pushing in batches', () => {
   it('keeps two independent batches on the way at once, and sends every change once', async () => {
     const names = ['Thôn 1', 'Thôn 2', 'Thôn 3', 'Thôn 4', 'Thôn 5'];
     for (const name of names) await createHamlet(AREA, { name });
-    let inFlight = 0;
-    let most = 0;
-    intercept(async (path) => {
-      if (path !== '/api/sync/push') return;
-      inFlight += 1;
-      most = Math.max(most, inFlight);
-      await new Promise((r) => setTimeout(r, 20));
-      inFlight -= 1;
-    });
+    const pushes = countPushesInFlight();
 
     const outcome = await syncOnce({ pushBatchSize: 2 });
 
     expect(outcome).toMatchObject({ kind: 'synced', pushed: 5 });
-    expect(most).toBe(2);
+    expect(pushes.most).toBe(2);
     const pushedNames = server.received.map((c) => server.get('hamlet', c.id)!.record.name);
     expect([...pushedNames].sort()).toEqual(names);
     expect(await countOutbox()).toBe(0);
@@ -97,20 +103,12 @@ describe('pushing in batches', () => {
       { headName: 'Lê Thị Cúc', address: '', phone: '', note: '' },
       [{ fullName: 'Lê Thị Cúc', birthYear: 1962, sex: 'female', relation: 'head' }],
     );
-    let inFlight = 0;
-    let most = 0;
-    intercept(async (path) => {
-      if (path !== '/api/sync/push') return;
-      inFlight += 1;
-      most = Math.max(most, inFlight);
-      await new Promise((r) => setTimeout(r, 20));
-      inFlight -= 1;
-    });
+    const pushes = countPushesInFlight();
 
     const outcome = await syncOnce({ pushBatchSize: 1 });
 
     expect(outcome).toMatchObject({ kind: 'synced', pushed: 3, rejected: 0 });
-    expect(most).toBe(1);
+    expect(pushes.most).toBe(1);
     expect(server.received.map((c) => c.entity)).toEqual(['hamlet', 'household', 'person']);
   });
 
