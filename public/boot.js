@@ -1,5 +1,6 @@
-// Shows the prerendered start page on a first visit only: see src/client/app/start-page-markup.ts.
+// Runs before the first paint (a classic script in <head>; the CSP allows no inline script).
 (function () {
+  // 1. Shows the prerendered start page on a first visit only: see src/client/app/start-page-markup.ts.
   try {
     var path = location.pathname.replace(/\/+$/, '') || '/';
     var controlled = 'serviceWorker' in navigator && navigator.serviceWorker.controller;
@@ -8,5 +9,53 @@
     if ((path === '/' || path === '/khu-vuc') && !controlled && !stored) document.documentElement.setAttribute('data-start', 'fresh');
   } catch {
     // No storage: the boot message.
+  }
+
+  // 2. Loads the app once the first frame is painted: the build lists the entry and its start-up chunks in
+  //    <meta name="tung-nha-start"> (vite.config.ts). The development server keeps its own module script instead.
+  var started = false;
+  function start() {
+    if (started) return;
+    var meta = document.querySelector('meta[name="tung-nha-start"]');
+    if (!meta) return;
+    started = true;
+    var files = meta.getAttribute('content').split(' ');
+    for (var j = 1; j < files.length; j += 1) {
+      var link = document.createElement('link');
+      link.rel = 'modulepreload';
+      link.crossOrigin = '';
+      link.href = files[j];
+      document.head.appendChild(link);
+    }
+    var script = document.createElement('script');
+    script.type = 'module';
+    script.crossOrigin = '';
+    script.src = files[0];
+    document.head.appendChild(script);
+  }
+  // The first contentful paint (the start page's words or the boot message) is reported once it is on screen. A page
+  // opened in the background paints nothing until it is shown: it starts at once instead, and so does a browser that
+  // does not report paints (after its first frame).
+  var reportsPaint = false;
+  try {
+    reportsPaint = PerformanceObserver.supportedEntryTypes.indexOf('paint') >= 0;
+  } catch {
+    // No PerformanceObserver.
+  }
+  if (document.visibilityState === 'hidden') {
+    document.addEventListener('DOMContentLoaded', start);
+  } else if (reportsPaint) {
+    new PerformanceObserver(function (list, observer) {
+      if (list.getEntriesByName('first-contentful-paint').length === 0) return;
+      observer.disconnect();
+      start();
+    }).observe({ type: 'paint', buffered: true });
+    document.addEventListener('visibilitychange', start);
+    // Should no paint be reported (a stalled compositor), the app still starts.
+    setTimeout(start, 3000);
+  } else {
+    requestAnimationFrame(function () {
+      setTimeout(start, 0);
+    });
   }
 })();

@@ -171,6 +171,20 @@ describe('accessibility of every screen (axe-core, WCAG 2.1 AA + best practices)
     expect(await page.evaluate(() => document.documentElement.dataset.start ?? null)).toBe('fresh');
     await page.getByLabel('Tỉnh/thành phố').waitFor();
     expect(await page.locator('.start-page').count()).toBe(0);
+    // The app's scripts are requested only once the page was painted (boot.js adds them): on a slow link the words
+    // and styles never share the bandwidth with them.
+    expect(html).not.toContain('<script type="module"');
+    expect(html).not.toContain('rel="modulepreload"');
+    const order = await page.evaluate(() => ({
+      firstPaint: performance.getEntriesByType('paint').find((entry) => entry.name === 'first-contentful-paint')?.startTime ?? null,
+      scripts: performance
+        .getEntriesByType('resource')
+        .filter((entry) => new URL(entry.name).pathname.startsWith('/assets/') && entry.name.endsWith('.js'))
+        .map((entry) => entry.startTime),
+    }));
+    expect(order.firstPaint).not.toBeNull();
+    expect(order.scripts.length).toBeGreaterThan(3);
+    expect(Math.min(...order.scripts)).toBeGreaterThanOrEqual(order.firstPaint!);
     const shifted = await page.evaluate(
       () =>
         new Promise<number>((resolve) => {
