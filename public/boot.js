@@ -20,18 +20,20 @@
     if (!meta) return;
     started = true;
     var files = meta.getAttribute('content').split(' ');
+    var parts = document.createDocumentFragment();
+    var script = document.createElement('script');
+    script.type = 'module';
+    script.crossOrigin = '';
+    script.src = files[0];
+    parts.appendChild(script);
     for (var j = 1; j < files.length; j += 1) {
       var link = document.createElement('link');
       link.rel = 'modulepreload';
       link.crossOrigin = '';
       link.href = files[j];
-      document.head.appendChild(link);
+      parts.appendChild(link);
     }
-    var script = document.createElement('script');
-    script.type = 'module';
-    script.crossOrigin = '';
-    script.src = files[0];
-    document.head.appendChild(script);
+    document.head.appendChild(parts);
   }
   // The first contentful paint (the start page's words or the boot message) is reported once it is on screen. A page
   // opened in the background paints nothing until it is shown: it starts at once instead, and so does a browser that

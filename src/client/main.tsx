@@ -35,7 +35,7 @@ function settled(router: AppRouter): Promise<void> {
 }
 
 async function start(): Promise<void> {
-  // Each step evaluates one part of the start bundle (all of it fetched at once: index.html preloads every part) in a
+  // Each step evaluates one part of the start bundle (all of it fetched at once: boot.js preloads every part) in a
   // task of its own, so no single task blocks a tap for long: strings, then the database and its records, then the
   // router and the shell, then React's renderer.
   const { initI18n } = await import('./lib/i18n.ts');

@@ -25,6 +25,9 @@ export function homeTarget(working: WorkingArea | null): string {
 export async function homeLoader(): Promise<Response> {
   // A failed early fetch is left to the area route's own import, which shows the route error.
   if (!navigator.serviceWorker?.controller) import('../features/area/area-page.tsx').catch(() => undefined);
+  // The router calls this while it is being created: opening the database (its schema parsed, on a first visit its
+  // tables created) waits for the next task, so a slow phone's start is two shorter tasks instead of one long one.
+  await new Promise<void>((resolve) => setTimeout(resolve, 0));
   return replace(homeTarget((await getWorkingArea()) ?? null));
 }
 

@@ -134,17 +134,15 @@ export class TungNhaDb extends Dexie {
     // No optimistic liveQuery cache: saving a visit writes on IndexedDB directly (visits.ts) and tells observers
     // through 'storagemutated', which re-runs their queries but would not refresh Dexie's cached results.
     super(name, { cache: 'disabled' });
-    // v1 (first field build): the records, the outbox and meta.
-    this.version(1).stores({
-      hamlets: 'id, communeCode',
-      households: 'id, hamletId, communeCode',
-      people: 'id, householdId',
-      visits: 'id, householdId, corrects',
-      outbox: '++seq, &key',
-      meta: 'key',
-    });
-    // v2: precomputed search text and progress projections, so search and the hamlet overview stay fast at
-    // tens of thousands of records. The upgrade derives them from the v1 records; nothing is dropped.
+    // Only the versions with an upgrade function and the latest are declared: Dexie upgrades an older database
+    // through the upgraders it needs and then to the latest schema, and each declared version costs a slow phone's
+    // start-up a full parse of the schema (five of them took tens of milliseconds). The history:
+    // v1 (first field build): hamlets, households, people, visits (with a `corrects` index), outbox, meta.
+    // v2: precomputed search text and progress projections (summaries, hamletTotals), so search and the hamlet
+    //     overview stay fast at tens of thousands of records. The upgrade derives them from the v1 records.
+    // v3: conflicts waiting for a person's decision; the unused `corrects` index on visits dropped.
+    // v4: residents' self-checks (pulled ones, drafts and their queue of sends) and household cards kept offline.
+    // v5: households whose projections a saved visit has not yet reached (pendingProjections).
     this.version(2)
       .stores({
         hamlets: 'id, communeCode',
@@ -159,22 +157,7 @@ export class TungNhaDb extends Dexie {
       .upgrade(async (tx) => {
         await rebuildAllProjections(tx);
       });
-    // v3: sync conflicts waiting for a person's decision. A new table only; nothing to migrate.
-    // v3: conflicts waiting for a person; and two indexes no query uses dropped (each costs every write).
-    this.version(3).stores({
-      hamlets: 'id, communeCode',
-      households: 'id, hamletId, communeCode',
-      people: 'id, householdId',
-      visits: 'id, householdId',
-      summaries: 'householdId, hamletId, [hamletId+followUpOn]',
-      hamletTotals: 'hamletId',
-      outbox: '++seq, &key',
-      meta: 'key',
-      conflicts: 'id, recordId',
-    });
-    // v4: residents' self-checks. New tables only: self-checks pulled for households (volunteers), the resident's
-    // own answers and their queue of sends (no account), and household cards kept for offline display.
-    this.version(4).stores({
+    this.version(5).stores({
       hamlets: 'id, communeCode',
       households: 'id, hamletId, communeCode',
       people: 'id, householdId',
@@ -188,9 +171,8 @@ export class TungNhaDb extends Dexie {
       selfCheckDrafts: 'id',
       selfCheckSends: 'id, state',
       householdCards: 'householdId',
+      pendingProjections: 'householdId',
     });
-    // v5: households whose projections a saved visit has not yet reached. A new table only (the others carry over).
-    this.version(5).stores({ pendingProjections: 'householdId' });
     // A save interrupted between its two transactions (tab closed, phone off) is settled before anything reads.
     this.on('ready', settleOnOpen);
   }

@@ -232,3 +232,51 @@ describe('upgrading a version-1 database', () => {
     expect(await again.households.count()).toBe(5);
   });
 });
+
+/** Version 4 as it shipped (copied from database.ts; must never change): conflicts and the residents' tables. */
+const V4_STORES = {
+  hamlets: 'id, communeCode',
+  households: 'id, hamletId, communeCode',
+  people: 'id, householdId',
+  visits: 'id, householdId',
+  summaries: 'householdId, hamletId, [hamletId+followUpOn]',
+  hamletTotals: 'hamletId',
+  outbox: '++seq, &key',
+  meta: 'key',
+  conflicts: 'id, recordId',
+  selfChecks: 'id, householdId',
+  selfCheckDrafts: 'id',
+  selfCheckSends: 'id, state',
+  householdCards: 'householdId',
+};
+
+describe('upgrading a version-4 database (only the versions with an upgrader are declared)', () => {
+  it('keeps every table and row, adds the pending-projections table and runs no upgrader', async () => {
+    counter += 1;
+    dbName = `upgrade-${process.pid}-${counter}`;
+    const v4 = new Dexie(dbName);
+    v4.version(4).stores(V4_STORES);
+    await v4.open();
+    const rows = {
+      hamlets: [hamlet(H1, 'Thôn Đông')],
+      households: [household(A, H1, 'Nguyễn Văn Á', 'Xóm 1', '0912345678')],
+      summaries: [{ householdId: A, hamletId: H1, followUpOn: null, marker: 'kept as it was' }],
+      conflicts: [{ id: id(61), recordId: A, entity: 'household' }],
+      selfCheckDrafts: [{ id: id(62), answers: { 'public-services': 'alone' } }],
+      householdCards: [{ householdId: A, linkId: id(63), code: 'ABCD-EFGH', hamletName: 'Thôn Đông', createdAt: T0 }],
+    };
+    await v4.transaction('rw', v4.tables, async () => {
+      for (const [table, list] of Object.entries(rows)) await v4.table(table).bulkAdd(list);
+    });
+    v4.close();
+
+    const db = await openCurrent();
+    expect(db.verno).toBe(5);
+    for (const [table, list] of Object.entries(rows)) expect(await db.table(table).toArray()).toEqual(list);
+    // The v2 upgrader did not run again: the summary row is the one v4 stored, not a recomputed one.
+    expect(await db.summaries.toArray()).toEqual(rows.summaries);
+    await db.pendingProjections.put({ householdId: A });
+    expect(await db.pendingProjections.count()).toBe(1);
+    expect(await db.visits.where('householdId').equals(A).count()).toBe(0);
+  });
+});

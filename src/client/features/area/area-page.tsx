@@ -7,7 +7,7 @@ import { useNavigate } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { fullUnitName, type AdminUnits, type Commune } from '../../../shared/areas.ts';
-import { foldText, matchesFolded, queryWords, viCollator } from '../../../shared/text-fold.ts';
+import { foldText, matchesFolded, queryWords } from '../../../shared/text-fold.ts';
 import { getWorkingArea, setWorkingArea, type WorkingArea } from '../../db/meta.ts';
 import { SelectField, TextField } from '../../ui/field.tsx';
 import { Notice } from '../../ui/notice.tsx';
@@ -63,18 +63,14 @@ function AreaForm({ units, working, hamletsHref }: AreaFormProps) {
   const [query, setQuery] = useState('');
   const [error, setError] = useState<string | undefined>();
 
-  const provinces = useMemo(() => {
-    const collator = viCollator();
-    return [...units.provinces].sort((a, b) => collator.compare(a.name, b.name));
-  }, [units]);
+  // The list ships in Vietnamese alphabetical order (provinces, and communes by name then type: a test holds the
+  // file to it), so the start page creates no collator — slow on a phone — to sort it again.
+  const provinces = units.provinces;
 
   const communes = useMemo(() => {
     const province = units.provinces.find((p) => p.code === provinceCode);
     if (!province) return [];
-    const collator = viCollator();
-    return province.communes
-      .map((c) => ({ commune: c, label: fullUnitName(c), folded: foldText(`${c.type} ${c.name}`) }))
-      .sort((a, b) => collator.compare(a.commune.name, b.commune.name) || collator.compare(a.label, b.label));
+    return province.communes.map((c) => ({ commune: c, label: fullUnitName(c), folded: foldText(`${c.type} ${c.name}`) }));
   }, [units, provinceCode]);
 
   const words = queryWords(query);
