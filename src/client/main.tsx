@@ -41,6 +41,8 @@ async function start(): Promise<void> {
   const { initI18n } = await import('./lib/i18n.ts');
   await initI18n();
   await nextTask();
+  await import('dexie'); // the database libraries (dexie, zod) first, then the app's schemas built with them
+  await nextTask();
   await import('./db/database.ts');
   await nextTask();
   const routerModule = await import('./app/router.tsx');
