@@ -1,9 +1,16 @@
 // Runs before the first paint (a classic script in <head>; the CSP allows no inline script).
 (function () {
+  // A page the service worker controls comes from its cache: this device has run the app before.
+  var controlled = false;
+  try {
+    controlled = Boolean(navigator.serviceWorker && navigator.serviceWorker.controller);
+  } catch {
+    // No service worker API.
+  }
+
   // 1. Shows the prerendered start page on a first visit only: see src/client/app/start-page-markup.ts.
   try {
     var path = location.pathname.replace(/\/+$/, '') || '/';
-    var controlled = 'serviceWorker' in navigator && navigator.serviceWorker.controller;
     var stored = false;
     for (var i = 0; i < localStorage.length; i += 1) if (String(localStorage.key(i)).indexOf('tung-nha.') === 0) stored = true;
     if ((path === '/' || path === '/khu-vuc') && !controlled && !stored) document.documentElement.setAttribute('data-start', 'fresh');
@@ -11,8 +18,9 @@
     // No storage: the boot message.
   }
 
-  // 2. Loads the app once the first frame is painted: the build lists the entry and its start-up chunks in
-  //    <meta name="tung-nha-start"> (vite.config.ts). The development server keeps its own module script instead.
+  // 2. Loads the app once the first frame is painted (on a returning device, at once): the build lists the entry and
+  //    its start-up chunks in <meta name="tung-nha-start"> (vite.config.ts). The development server keeps its own
+  //    module script instead.
   var started = false;
   function start() {
     if (started) return;
@@ -36,15 +44,16 @@
     document.head.appendChild(parts);
   }
   // The first contentful paint (the start page's words or the boot message) is reported once it is on screen. A page
-  // opened in the background paints nothing until it is shown: it starts at once instead, and so does a browser that
-  // does not report paints (after its first frame).
+  // opened in the background paints nothing until it is shown: it starts at once instead. A browser that does not
+  // report paints starts after its first frame.
   var reportsPaint = false;
   try {
     reportsPaint = PerformanceObserver.supportedEntryTypes.indexOf('paint') >= 0;
   } catch {
     // No PerformanceObserver.
   }
-  if (document.visibilityState === 'hidden') {
+  // A returning device's scripts come from the service worker's cache, with no network to share: it starts at once.
+  if (document.visibilityState === 'hidden' || controlled) {
     document.addEventListener('DOMContentLoaded', start);
   } else if (reportsPaint) {
     new PerformanceObserver(function (list, observer) {
