@@ -1,5 +1,5 @@
 /** The administrative units as React state, with a retry after a failed load. */
-import { useCallback, useEffect, useState } from 'react';
+import { startTransition, useCallback, useEffect, useState } from 'react';
 import type { AdminUnits } from '../../../shared/areas.ts';
 import { loadAdminUnits } from './admin-units.ts';
 
@@ -16,7 +16,8 @@ export function useAdminUnits(): { state: AdminUnitsState; retry: () => void } {
     let alive = true;
     loadAdminUnits().then(
       (units) => {
-        if (alive) setState({ status: 'ready', units });
+        // A transition: React renders the form (34 provinces, the commune search) in slices, not one long task.
+        if (alive) startTransition(() => setState({ status: 'ready', units }));
       },
       (error: unknown) => {
         console.warn('Could not load the administrative units', error);
