@@ -175,7 +175,10 @@ async function profileRun(server: RunningServer, harnessDir: string, phone: stri
     const { page } = device;
     check(await page.evaluate(() => window.syncBench.sync()), 'initial pull');
     await page.evaluate(([n, id]) => window.syncBench.seedOutboxVisits(n, id), [VISITS, device.userId] as const);
-    return await page.evaluate(() => window.syncBench.profilePush());
+    const push = await page.evaluate(() => window.syncBench.profilePush());
+    // The same visits pulled back (new to the device's cursor), steps in turn, with the projection refresh timed apart.
+    const pull = await page.evaluate(() => window.syncBench.profilePull(undefined, true));
+    return { ...push, pull };
   } finally {
     await device.close();
   }
@@ -284,6 +287,16 @@ export async function runSyncPushPullBench(): Promise<void> {
       ['fetch → answer headers (network + server)', share(profile.serverMs), '', ''],
       ['answer body + parse (rest of the request)', share(profile.requestMs - profile.encodeMs - profile.serverMs), '', ''],
       ['apply answers in IndexedDB (applyPushResults)', share(profile.applyMs), '', ''],
+    ]);
+    const { pull } = profile;
+    const pullShare = (ms: number) => `${fmt(ms / 1000, 2)} s (${fmt((100 * ms) / pull.totalMs, 0)} %)`;
+    printTable(`Where a loopback pull spends its time (the same ${pull.pulled} visits pulled back, ${pull.pages} pages, steps in turn; the engine overlaps them)`, [
+      ['total, steps in turn', `${fmt(pull.totalMs / 1000, 2)} s → ${fmt(pull.pulled / (pull.totalMs / 1000), 0)} records/s`, '', ''],
+      ['request → answer headers (network + server)', pullShare(pull.serverMs), '', ''],
+      ['answer body + JSON parse', pullShare(pull.requestMs - pull.serverMs), '', ''],
+      ['contract check of every change (parsePulledChanges)', pullShare(pull.parseMs), '', ''],
+      ['page transaction in IndexedDB (applyParsedPage)', pullShare(pull.applyMs), '', ''],
+      ['  of which the projection refresh, run again alone', pullShare(pull.refreshMs), '', ''],
     ]);
   } catch (error) {
     console.error(server.output().split('\n').slice(-30).join('\n'));
