@@ -9,6 +9,7 @@ import { useTranslation } from 'react-i18next';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { getWorkingArea } from '../db/meta.ts';
 import { getSession } from '../db/sync-state.ts';
+import { countQueuedSends } from '../db/self-checks.ts';
 import { OfflineIndicator } from '../features/pwa/offline-indicator.tsx';
 import { StorageWarning } from '../features/pwa/storage-warning.tsx';
 import { UpdateBanner } from '../features/pwa/update-banner.tsx';
@@ -59,11 +60,15 @@ export function AppLayout() {
   const hamletId = working?.hamletId ?? null;
   const current = activeTab(pathname);
 
-  // The sync engine runs for the app's lifetime and does nothing until someone logs in. It is a lazy chunk loaded
-  // after the first screen — two seconds after the layout mounts, then when the browser is idle (at most a second
-  // later) — so it never competes with a hamlet's list for a cheap phone's CPU and network. The sync screen, logging
-  // in and a conflict's decision load it at once (they import it).
+  const signedIn = role !== undefined && role !== null;
+  const selfChecksQueued = (useLiveQuery(countQueuedSends, []) ?? 0) > 0;
+
+  // The sync engine runs while someone is logged in on this device (logged out, it has nothing to do). It is a lazy
+  // chunk loaded after the first screen — two seconds after the layout mounts or the login, then when the browser is
+  // idle (at most a second later) — so it never competes with a hamlet's list for a cheap phone's CPU and network.
+  // The sync screen, logging in and a conflict's decision load it at once (they import it).
   useEffect(() => {
+    if (!signedIn) return;
     let stop: (() => void) | undefined;
     let unmounted = false;
     let idle: number | null = null;
@@ -82,11 +87,12 @@ export function AppLayout() {
       if (idle !== null) cancelIdleCallback(idle);
       stop?.();
     };
-  }, []);
+  }, [signedIn]);
 
-  // Residents' self-checks queued on this device (no account) go out when there is a network. A lazy chunk, fetched
-  // a few seconds after the first screen so it never competes with it.
+  // Residents' self-checks queued on this device (no account) go out when there is a network. A lazy chunk, loaded
+  // only while some wait (a fresh phone's start page never loads it), a few seconds after the first screen.
   useEffect(() => {
+    if (!selfChecksQueued) return;
     let stop: (() => void) | undefined;
     let unmounted = false;
     const timer = setTimeout(() => {
@@ -99,7 +105,7 @@ export function AppLayout() {
       clearTimeout(timer);
       stop?.();
     };
-  }, []);
+  }, [selfChecksQueued]);
 
   const tabs: { tab: Exclude<Tab, 'sync'>; to: string; label: string; icon: string }[] = [
     { tab: 'households', to: hamletId ? routes.households(hamletId) : routes.hamlets(), label: t('nav.households'), icon: '⌂' },

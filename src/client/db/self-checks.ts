@@ -80,6 +80,11 @@ export async function listQueuedSends(): Promise<SelfCheckSend[]> {
   return getDb().selfCheckSends.where('state').equals('queued').toArray();
 }
 
+/** How many self-checks wait to be sent (live, in the layout: the sender is loaded only while there are some). */
+export async function countQueuedSends(): Promise<number> {
+  return getDb().selfCheckSends.where('state').equals('queued').count();
+}
+
 /** Every send, newest first (ids are UUIDv7: time-ordered). */
 export async function listSends(): Promise<SelfCheckSend[]> {
   return (await getDb().selfCheckSends.toArray()).sort((a, b) => b.id.localeCompare(a.id));
