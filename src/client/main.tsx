@@ -43,7 +43,9 @@ async function start(): Promise<void> {
   await nextTask();
   await import('dexie'); // the database libraries (dexie, zod) first, then the app's schemas built with them
   await nextTask();
-  await import('./db/database.ts');
+  const database = await import('./db/database.ts');
+  await nextTask();
+  database.getDb(); // the database's schema parsed in a task of its own, before the router's loader opens it
   await nextTask();
   const routerModule = await import('./app/router.tsx');
   await nextTask();
