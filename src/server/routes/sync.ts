@@ -52,10 +52,19 @@ export function syncRoutes(
   // One group-commit writer per database: pushes that arrive together are applied in one transaction.
   const statistics = createRecordStatistics(database.db);
   const writer = createPushWriter(database.db, { statistics });
+  // A push counts from its first byte to its answer: background work (the totals) lets it go first (pushesQuiet).
+  const arrivals = new WeakMap<FastifyRequest, () => void>();
+  const arrived = async (request: FastifyRequest) => arrivals.get(request)?.();
 
   app.post(
     '/api/sync/push',
-    { onRequest: authenticate, bodyLimit: PUSH_BODY_LIMIT, schema: { body: pushEnvelopeSchema, response: { 200: pushResponseSchema }, tags: ['sync'], summary: 'Push a batch of changes' } },
+    {
+      onRequest: [async (request) => void arrivals.set(request, writer.arriving()), authenticate],
+      onResponse: arrived,
+      onRequestAbort: arrived,
+      bodyLimit: PUSH_BODY_LIMIT,
+      schema: { body: pushEnvelopeSchema, response: { 200: pushResponseSchema }, tags: ['sync'], summary: 'Push a batch of changes' },
+    },
     async (request) => {
       const body = request.body as z.output<typeof pushEnvelopeSchema>;
       const results = await writer.push(currentUser(request), body.deviceId, body.changes);

@@ -15,7 +15,11 @@
  * group instead of one each per request. Each batch still sees the server exactly as if the batches before it had
  * committed on their own: before a batch touches a record an earlier batch of the group wrote, those writes are
  * flushed, so versions, receipts and conflicts are what one transaction per batch would give. If a group fails, its
- * batches are retried one by one, so one request's failure is never another's.
+ * batches are retried one by one, so one request's failure is never another's. Before each group the writer lets
+ * the event loop turn once, so that requests already received join it (PGlite never yields while it works).
+ *
+ * Pushes go first: background work (the totals' catch-up) waits for `pushesQuiet` before each of its short
+ * transactions; a push counts from its first byte (`arriving`, called by the route) to its answer.
  */
 import { changeSchema, type PushResult } from '../../shared/sync.ts';
 import type { Entity } from '../../shared/records.ts';
@@ -288,6 +292,26 @@ function fromStored(s: RecordState): Current {
 export interface PushWriter {
   /** Applies one request's batch, together with the batches that queue up beside it. */
   push(user: AuthUser, deviceId: string, rawChanges: readonly unknown[]): Promise<PushResult[]>;
+  /**
+   * A push request has begun to arrive (its body is still on its way): until the returned function is called (once
+   * its answer is sent, or it was given up), the writer does not count as quiet.
+   */
+  arriving(): () => void;
+  /** Resolves when no push is arriving, waiting or being applied, or after `maxWaitMs`, whichever comes first. */
+  quiet(maxWaitMs: number): Promise<void>;
+}
+
+/** The writers of each database: background work asks them to be quiet before it takes the database (`pushesQuiet`). */
+const writersOf = new WeakMap<object, Set<PushWriter>>();
+
+/**
+ * Resolves when no push is arriving at, waiting for or being applied by this database's writers, or after
+ * `maxWaitMs` (so that background work under a steady stream of pushes still gets its turn). Background work that
+ * waits for this before each short transaction lets pushes go first: on PGlite every transaction takes the one
+ * connection in turn, and the one thread that receives, parses and applies pushes also runs the background work.
+ */
+export async function pushesQuiet(db: AppDb, maxWaitMs: number): Promise<void> {
+  await Promise.all([...(writersOf.get(db) ?? [])].map((w) => w.quiet(maxWaitMs)));
 }
 
 /**
@@ -306,6 +330,12 @@ export function createPushWriter(
   }
   const queue: Waiting[] = [];
   let running = false;
+  let arriving = 0;
+  const whenQuiet = new Set<() => void>();
+  const isQuiet = () => !running && queue.length === 0 && arriving === 0;
+  const tellQuiet = () => {
+    if (isQuiet()) for (const done of [...whenQuiet]) done();
+  };
 
   const take = (): Waiting[] => {
     const group: Waiting[] = [];
@@ -346,13 +376,20 @@ export function createPushWriter(
   const drain = async () => {
     running = true;
     try {
-      while (queue.length > 0) await run(take());
+      while (queue.length > 0) {
+        // One turn of the event loop first, so that the pushes already received join the group. PGlite runs its
+        // queries without ever yielding to the event loop: without this turn a transaction starts (and ends) before
+        // the next request's body is even read, and every group holds one batch.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        await run(take());
+      }
     } finally {
       running = false;
+      tellQuiet();
     }
   };
 
-  return {
+  const writer: PushWriter = {
     push(user, deviceId, rawChanges) {
       const batch = preparePush(user, deviceId, rawChanges);
       return new Promise<PushResult[]>((resolve, reject) => {
@@ -360,5 +397,37 @@ export function createPushWriter(
         if (!running) void drain();
       });
     },
+    arriving() {
+      arriving += 1;
+      let arrived = false;
+      return () => {
+        if (arrived) return;
+        arrived = true;
+        arriving -= 1;
+        tellQuiet();
+      };
+    },
+    async quiet(maxWaitMs) {
+      const until = Date.now() + maxWaitMs;
+      // Quiet is checked after a turn of the event loop: requests whose bytes are already here are read first.
+      for (;;) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        const left = until - Date.now();
+        if (isQuiet() || left <= 0) return;
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            clearTimeout(timeout);
+            whenQuiet.delete(done);
+            resolve();
+          };
+          const timeout = setTimeout(done, left);
+          whenQuiet.add(done);
+        });
+      }
+    },
   };
+  let writers = writersOf.get(db);
+  if (!writers) writersOf.set(db, (writers = new Set()));
+  writers.add(writer);
+  return writer;
 }
