@@ -20,6 +20,7 @@ import { createCccdCipher } from './services/cccd-crypto.ts';
 import { householdLinkRoutes } from './routes/household-links.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { createAggregator } from './services/aggregator.ts';
+import { pushesQuiet } from './services/sync-push.ts';
 import { SUBMIT_LIMIT_PER_CODE, SUBMIT_LIMIT_PER_IP } from '../shared/household-link.ts';
 import { makeAuthenticate } from './auth/authenticate.ts';
 import { createPhoneLimiter } from './auth/phone-limiter.ts';
@@ -124,6 +125,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const background = options.aggregateInBackground ?? true;
   const aggregator = createAggregator(options.database, {
     intervalMs: background ? 60_000 : 0,
+    // Pushes first: a background slice waits for the push writer to be idle, at most 2 s (so totals still move).
+    yieldTo: () => pushesQuiet(options.database.db, 2_000),
     onError: (error) => app.log.error({ err: error }, 'totals aggregation failed'),
   });
   reportRoutes(app, { database: options.database, authenticate, aggregator });

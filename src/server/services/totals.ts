@@ -4,10 +4,10 @@
  * sequence number they reflect. Also: where a caller's reports start (their roots), who may read or export a node,
  * and the devices table (the last time each device synced) behind "devices not synced for more than 7 days".
  *
- * Reading cost does not grow with the number of visits: states "as of" a day are sums over month buckets plus the
- * days of the last month; calendar weeks, months, quarters and years read one row of distinct counts; any other
- * period reads each day's first-visit rows; active volunteers are the distinct ones over a period's whole months and
- * remaining days (see migration 0003).
+ * Reading cost does not grow with the number of visits, nor with the period's length: per area, a state as of a day
+ * and the visits up to a day are two lookups in the running sums; calendar weeks, months, quarters and years read
+ * one row of distinct visited households; any other period's visited households, and every period's active
+ * volunteers, are the union of the bitmaps of the few aligned runs of days that cover it (migration 0006).
  */
 import { sql } from 'drizzle-orm';
 import { SKILL_CODES } from '../../shared/skills.ts';
@@ -20,7 +20,7 @@ import { rawRows, type Executor } from '../db/raw.ts';
 import type { AuthUser } from '../auth/authenticate.ts';
 import { scopeAllows } from '../auth/scope.ts';
 import { ProblemError } from '../problem-error.ts';
-import { adminUnits, bump, inSequence, resolveArea, STATE_WIDTH, type Aggregator, type Digest, type Level, type StatePoint } from './aggregator.ts';
+import { adminUnits, BIT_SPANS, bump, inSequence, resolveArea, STATE_WIDTH, SUM_COLUMNS, type Aggregator, type Digest, type Level, type StatePoint } from './aggregator.ts';
 
 const collator = new Intl.Collator('vi');
 const byName = (a: { name: string }, b: { name: string }) => collator.compare(a.name, b.name);
@@ -205,35 +205,23 @@ interface Key {
 }
 const keyOf = (k: Key) => `${k.l}\t${k.a}`;
 
-interface Range {
-  k: 'asof' | 'flow';
-  g: 'd' | 'm';
-  lo: number;
-  hi: number;
-}
-
-/** Buckets whose sum is a state as of `to`, and those whose sum is the flow within [from, to]. */
-export function bucketRanges(from: number, to: number): Range[] {
-  const monthOfTo = bucketOf('month', to);
-  const lastFull = bucketRange('month', monthOfTo).to === to ? monthOfTo : monthOfTo - 1;
-  // A period that ends with its month (a month, quarter, year) reads month rows only.
-  const ranges: Range[] = [{ k: 'asof', g: 'm', lo: -2_147_483_648, hi: lastFull }];
-  if (lastFull < monthOfTo) ranges.push({ k: 'asof', g: 'd', lo: bucketRange('month', monthOfTo).from, hi: to });
-  const mFrom = bucketOf('month', from);
-  const firstFull = bucketRange('month', mFrom).from === from ? mFrom : mFrom + 1;
-  if (firstFull <= lastFull) {
-    const a = bucketRange('month', firstFull).from;
-    const b = bucketRange('month', lastFull).to;
-    if (from < a) ranges.push({ k: 'flow', g: 'd', lo: from, hi: a - 1 });
-    ranges.push({ k: 'flow', g: 'm', lo: firstFull, hi: lastFull });
-    if (b < to) ranges.push({ k: 'flow', g: 'd', lo: b + 1, hi: to });
-  } else {
-    ranges.push({ k: 'flow', g: 'd', lo: from, hi: to });
-  }
-  return ranges;
-}
-
 const GRAIN_LETTER: Record<PeriodGrain, string> = { week: 'w', month: 'm', quarter: 'q', year: 'y' };
+
+/**
+ * [from, to] as the fewest aligned runs of days the bitmaps keep (migration 0006): span j, block b is the days
+ * [b * 4^j, (b + 1) * 4^j), j ≤ BIT_SPANS. At most 3 runs per span on each side, plus whole runs of the longest.
+ */
+export function alignedRuns(from: number, to: number): { s: number; b: number }[] {
+  const blocks: { s: number; b: number }[] = [];
+  let day = from;
+  while (day <= to) {
+    let span = 0;
+    while (span < BIT_SPANS && day % 4 ** (span + 1) === 0 && day + 4 ** (span + 1) - 1 <= to) span += 1;
+    blocks.push({ s: span, b: Math.floor(day / 4 ** span) });
+    day += 4 ** span;
+  }
+  return blocks;
+}
 
 function emptyTotals(): Totals {
   return {
@@ -243,77 +231,77 @@ function emptyTotals(): Totals {
   };
 }
 
-const SUM_SELECT = sql.raw(
-  ['visits', 'households', 'people', 'at_target', 'follow_ups_due', 'p1', 'p2', 'p3', 'p4', 'p5', 'g1', 'g2', 'g3', 'g4', 'g5', 's1', 's2', 's3', 's4', 's5']
-    .map((c) => `coalesce(sum(${c}), 0)::int AS ${c}`)
-    .join(', '),
-);
 
 interface SumRow {
   l: string;
   a: string;
-  k: string;
+  i: number;
   [column: string]: number | string;
 }
 
-/** `area = ANY(…)` over a JSON list: one index scan for all the areas of a level (not one scan per area). */
-const anyArea = (areas: readonly string[]) => sql`ANY(ARRAY(SELECT jsonb_array_elements_text(${JSON.stringify(areas)}::jsonb)))`;
 
 /** Totals of province, district and commune keys: from the sums tables, one range scan per level and bucket range. */
 async function tableTotals(db: Executor, keys: readonly Key[], from: number, to: number): Promise<Map<string, Totals>> {
   const result = new Map<string, Totals>(keys.map((k) => [keyOf(k), emptyTotals()]));
   if (keys.length === 0) return result;
-  const levels = [...new Set(keys.map((k) => k.l))].map((l) => ({ l, areas: keys.filter((k) => k.l === l).map((k) => k.a) }));
-  const ranges = bucketRanges(from, to);
-  const parts = levels.flatMap(({ l, areas }) => ranges.map((r) => sql`
-    SELECT level AS l, area AS a, ${r.k}::text AS k, ${SUM_SELECT} FROM agg_sums
-    WHERE level = ${l} AND area = ${anyArea(areas)} AND grain = ${r.g} AND bucket BETWEEN ${r.lo} AND ${r.hi}
-    GROUP BY level, area`));
-  const sums = await rawRows<SumRow>(db, sql.join(parts, sql` UNION ALL `));
-  const state = new Map<string, number[]>();
+  // Running sums (migration 0006): the state as of `to` and the visits up to `to` and up to the day before `from`,
+  // each the last month row before the day's month plus the last day row of its month up to the day.
+  const wanted = JSON.stringify(keys.map((k) => ({ l: k.l, a: k.a })));
+  const points = JSON.stringify([to, from - 1].map((day, i) => {
+    const month = bucketOf('month', day);
+    return { i, m: month - 1, ms: bucketRange('month', month).from, d: day };
+  }));
+  const at = (col: string) => sql.raw(`SELECT ${col} FROM agg_running r WHERE r.level = k.l AND r.area = k.a`);
+  const sums = await rawRows<SumRow>(db, sql`
+    SELECT k.l, k.a, p.i, ${sql.raw(SUM_COLUMNS.map((c) => `coalesce(rm.${c}, 0) + coalesce(rd.${c}, 0) AS ${c}`).join(', '))}
+    FROM jsonb_to_recordset(${wanted}::jsonb) AS k(l char(1), a text)
+    CROSS JOIN jsonb_to_recordset(${points}::jsonb) AS p(i int, m int, ms int, d int)
+    LEFT JOIN LATERAL (${at(SUM_COLUMNS.join(', '))} AND r.grain = 'm' AND r.bucket <= p.m ORDER BY r.bucket DESC LIMIT 1) rm ON true
+    LEFT JOIN LATERAL (${at(SUM_COLUMNS.join(', '))} AND r.grain = 'd' AND r.bucket BETWEEN p.ms AND p.d ORDER BY r.bucket DESC LIMIT 1) rd ON true`);
   for (const row of sums) {
-    const key = `${row.l}\t${row.a}`;
-    const t = result.get(key);
+    const t = result.get(`${row.l}\t${row.a}`);
     if (!t) continue;
-    if (row.k === 'flow') {
-      t.visits += Number(row.visits);
+    if (Number(row.i) === 1) {
+      t.visits -= Number(row.visits);
       continue;
     }
-    let s = state.get(key);
-    if (!s) state.set(key, (s = new Array<number>(STATE_WIDTH).fill(0)));
-    const columns = ['households', 'people', 'at_target', 'follow_ups_due', 'p1', 'p2', 'p3', 'p4', 'p5', 'g1', 'g2', 'g3', 'g4', 'g5', 's1', 's2', 's3', 's4', 's5'];
-    columns.forEach((c, i) => bump(s, i, Number(row[c])));
-  }
-  for (const [key, s] of state) {
-    const t = result.get(key);
-    if (t) withState(t, s);
+    t.visits += Number(row.visits);
+    withState(t, SUM_COLUMNS.slice(1).map((c) => Number(row[c])));
   }
 
+  // Distinct counts: a calendar period's visited households from its one row; any other period's, and the active
+  // volunteers of every period, from the bitmaps of the few aligned runs of days that cover it.
   const aligned = alignedPeriod(from, to);
-  const flow = ranges.filter((r) => r.k === 'flow');
-  for (const { l, areas } of levels) {
-    const [visited, active] = await inSequence([
-      () => rawRows<{ a: string; n: number }>(db, aligned !== null
-        ? sql`SELECT area AS a, visited_households AS n FROM agg_periods
-              WHERE level = ${l} AND area = ${anyArea(areas)} AND grain = ${GRAIN_LETTER[aligned.grain]} AND bucket = ${aligned.bucket}`
-        : sql`SELECT area AS a, sum(households)::int AS n FROM agg_visit_days
-              WHERE level = ${l} AND area = ${anyArea(areas)} AND day BETWEEN ${from} AND ${to} AND prev_day < ${from}
-              GROUP BY area`),
-      () => rawRows<{ a: string; n: number }>(db, sql`
-        SELECT a, count(DISTINCT v)::int AS n FROM (
-          ${sql.join(flow.map((r) => sql`
-            SELECT area AS a, volunteer_id AS v FROM agg_presence
-            WHERE level = ${l} AND area = ${anyArea(areas)} AND grain = ${r.g} AND bucket BETWEEN ${r.lo} AND ${r.hi} AND visits > 0`), sql` UNION ALL `)}
-        ) x GROUP BY a`),
-    ]);
-    for (const row of visited) {
-      const t = result.get(`${l}\t${row.a}`);
-      if (t) t.visitedHouseholds = Number(row.n);
-    }
-    for (const row of active) {
-      const t = result.get(`${l}\t${row.a}`);
-      if (t) t.activeVolunteers = Number(row.n);
-    }
+  const blocks = alignedRuns(from, to);
+  const kinds = JSON.stringify(aligned === null ? ['h', 'v'] : ['v']);
+  const [visited, counted] = await inSequence([
+    () => (aligned === null ? Promise.resolve([]) : rawRows<{ l: string; a: string; n: number }>(db, sql`
+      SELECT p.level AS l, p.area AS a, p.visited_households AS n
+      FROM jsonb_to_recordset(${wanted}::jsonb) AS k(l char(1), a text)
+      JOIN agg_periods p ON p.level = k.l AND p.area = k.a AND p.grain = ${GRAIN_LETTER[aligned.grain]} AND p.bucket = ${aligned.bucket}`)),
+    // One index lookup per area, kind and run (OFFSET 0 keeps the planner from scanning an area's every run).
+    () => rawRows<{ l: string; a: string; kind: string; n: number }>(db, sql`
+      SELECT l, a, kind, sum(n)::int AS n FROM (
+        SELECT k.l, k.a, g.kind, bit_count(bit_or(x.bits)) AS n
+        FROM jsonb_to_recordset(${wanted}::jsonb) AS k(l char(1), a text)
+        CROSS JOIN (SELECT jsonb_array_elements_text(${kinds}::jsonb)::char(1) AS kind) g
+        CROSS JOIN jsonb_to_recordset(${JSON.stringify(blocks)}::jsonb) AS q(s smallint, b int)
+        CROSS JOIN LATERAL (
+          SELECT b.chunk, b.bits FROM agg_bits b
+          WHERE b.level = k.l AND b.area = k.a AND b.kind = g.kind AND b.span = q.s AND b.block = q.b OFFSET 0
+        ) x
+        GROUP BY k.l, k.a, g.kind, x.chunk
+      ) y GROUP BY l, a, kind`),
+  ]);
+  for (const row of visited) {
+    const t = result.get(`${row.l}\t${row.a}`);
+    if (t) t.visitedHouseholds = Number(row.n);
+  }
+  for (const row of counted) {
+    const t = result.get(`${row.l}\t${row.a}`);
+    if (!t) continue;
+    if (row.kind === 'h') t.visitedHouseholds = Number(row.n);
+    else t.activeVolunteers = Number(row.n);
   }
   return result;
 }
@@ -522,6 +510,13 @@ export async function childrenOf(db: Executor, node: ReportNode): Promise<{ ref:
 }
 
 /**
+ * PostgreSQL compiles a statement whose estimated cost passes jit_above_cost, and the reports' lookups are estimated
+ * high (a JSON list of areas counts as 100 rows, and each of them as 100 runs): tens to hundreds of milliseconds of
+ * compiling for a statement that runs in a few. PGlite has no JIT; the setting is accepted and changes nothing.
+ */
+const NO_JIT = sql`SET LOCAL jit = off`;
+
+/**
  * The totals answer for an authorized node and period: catches the aggregates up (bounded), then reads everything
  * in one repeatable-read snapshot so the numbers and the stamp agree.
  */
@@ -539,6 +534,7 @@ export async function totalsAnswer(
   const to = dayNumber(period.to);
   return db.transaction(
     async (tx) => {
+      await tx.execute(NO_JIT);
       const [stamp] = await rawRows<{ watermark: number; latest: number; now: string }>(tx, sql`
         SELECT watermark::float8 AS watermark, (SELECT coalesce(max(seq), 0)::float8 FROM records) AS latest,
                to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS now
