@@ -196,12 +196,14 @@ export function recordsRepository(db: Executor) {
                 CROSS JOIN LATERAL (
                   SELECT seq, entity, data FROM records
                   WHERE commune_code = c.code AND seq > ${after}
-                  ORDER BY seq LIMIT ${limit + 1}
+                  ORDER BY records.seq LIMIT ${limit + 1}
                 ) r
                 ORDER BY r.seq LIMIT ${limit + 1}`
-          : sql`SELECT seq::float8 AS seq, entity, data::text AS json FROM records
+          : // `records.seq`, the column: a bare `seq` would name the float8 output column, which no index orders, and
+            // every page would sort all of the scope after the cursor (a second per page at 40,000 records).
+            sql`SELECT seq::float8 AS seq, entity, data::text AS json FROM records
                 WHERE seq > ${after} AND ${scopeCondition(scope)}
-                ORDER BY seq LIMIT ${limit + 1}`;
+                ORDER BY records.seq LIMIT ${limit + 1}`;
       const rows = await rawRows<PageRow>(db, query);
       return rows.map((r) => ({ seq: Number(r.seq), entity: r.entity, json: r.json }));
     },

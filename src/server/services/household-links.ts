@@ -118,7 +118,7 @@ export async function listHouseholdLinks(db: AppDb, user: AuthUser, householdId:
     db,
     sql`SELECT id::text AS id, household_id::text AS household_id, hamlet_id::text AS hamlet_id, province_code,
                commune_code, hint, created_at, revoked_at
-        FROM household_links WHERE household_id = ${householdId}::uuid ORDER BY created_at DESC, id DESC`,
+        FROM household_links WHERE household_id = ${householdId}::uuid ORDER BY created_at DESC, household_links.id DESC`,
   );
   return rows.map(toSummary);
 }
