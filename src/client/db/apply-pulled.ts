@@ -7,7 +7,8 @@
  *   server, which records a conflict for a person to resolve. The pulled copy refreshes the server side of a stored
  *   conflict, so "use the server's version" picks the newest one.
  * - Otherwise the record is stored as the server sent it (tombstones included: `deleted: true` is kept, screens
- *   hide it), keeping local-only fields; a visit gets its receipt (the server sequence number).
+ *   hide it), keeping local-only fields; the page's visits get their receipts (the server sequence numbers) as one
+ *   row (receipts.ts).
  * - Every household touched gets its search text, progress summary and hamlet totals refreshed in the same
  *   transaction — or, when more pages of the same pull follow at once, in the transaction of the pull's last page
  *   (the households waiting are stored with each page, so an interrupted pull loses none of them).
@@ -20,6 +21,7 @@ import { rebuildAllProjections, refreshHouseholds } from './projections.ts';
 import { getMeta, setMeta } from './meta.ts';
 import { ownAuthorIds, setSyncCursor } from './sync-state.ts';
 import { putPulledSelfChecks } from './self-checks.ts';
+import { addReceipts, readReceipts } from './receipts.ts';
 
 /** A pulled change the shared contract does not accept: the page is refused as a whole. */
 export class PulledChangeError extends Error {
@@ -30,7 +32,8 @@ export class PulledChangeError extends Error {
 }
 
 const TABLES = [
-  'hamlets', 'households', 'people', 'visits', 'summaries', 'hamletTotals', 'outbox', 'meta', 'conflicts', 'selfChecks',
+  'hamlets', 'households', 'people', 'visits', 'receipts', 'summaries', 'hamletTotals', 'outbox', 'meta', 'conflicts',
+  'selfChecks',
 ] as const;
 
 /**
@@ -69,8 +72,10 @@ export async function applyPulledPage(changes: readonly unknown[], cursor: numbe
  * Returns how many changes the device now holds as the server sent them (the rest waited behind local edits).
  * A page costs a handful of round trips whatever its size: one lookup of pending edits, one read of the records it
  * replaces, bulk writes per table, and one bulk refresh of the households it touched.
- * A visit this device pushed comes back in the next pull; when the device already holds it with the same content
- * and that receipt, nothing is written and its household is not refreshed: nothing changed.
+ * A visit this device pushed comes back in the next pull. When the device holds that receipt for it, nothing is read
+ * or written: a receipt is only ever stored with the content the server keeps under that sequence number (a push
+ * answered applied or duplicate, a pulled copy, a conflict decision), and visits never change. Otherwise, when the
+ * device holds the same content, only the receipt is added; in neither case is its household refreshed.
  */
 export async function applyParsedPage(
   parsed: readonly PulledChange[],
@@ -91,12 +96,16 @@ export async function applyParsedPage(
     // Only visits written on this device (or by its account) can already be here: a pulled visit of someone else is
     // new to the device, and is not looked up.
     const own = new Set(ownIds);
-    const ownVisitIds = incoming.flatMap((c) => (c.entity === 'visit' && own.has(c.record.authorId) ? [c.record.id] : []));
-    const [oldHouseholds, oldPeople, heldVisits] = await Promise.all([
+    const ownVisits = incoming.flatMap((c) => (c.entity === 'visit' && own.has(c.record.authorId) ? [c] : []));
+    const [oldHouseholds, oldPeople, heldReceipts] = await Promise.all([
       db.households.bulkGet(householdIds),
       db.people.bulkGet(personIds),
-      db.visits.bulkGet(ownVisitIds),
+      readReceipts(db.receipts, ownVisits.map((c) => c.record.id), { closeInTime: true }),
     ]);
+    // Only the own visits whose receipt the device lacks are read (usually none: a pull after a push brings back
+    // exactly the visits whose answers were stored).
+    const unconfirmed = ownVisits.filter((c) => heldReceipts.get(c.record.id) !== c.seq).map((c) => c.record.id);
+    const heldVisits = unconfirmed.length ? await db.visits.bulkGet(unconfirmed) : [];
     const searchTextOf = new Map(oldHouseholds.flatMap((h) => (h ? [[h.id, h.searchText] as const] : [])));
     const householdOfPerson = new Map(oldPeople.flatMap((p) => (p ? [[p.id, p.householdId] as const] : [])));
     const held = new Map(heldVisits.flatMap((v) => (v ? [[v.id, v] as const] : [])));
@@ -106,6 +115,7 @@ export async function applyParsedPage(
     const households: LocalHousehold[] = [];
     const people: LocalPerson[] = [];
     const visits: LocalVisit[] = [];
+    const receipts = new Map<string, number>();
     const selfChecks: LocalSelfCheck[] = [];
     for (const change of incoming) {
       switch (change.entity) {
@@ -124,9 +134,12 @@ export async function applyParsedPage(
           break;
         }
         case 'visit': {
-          const stored = held.get(change.record.id);
-          if (stored !== undefined && stored.receipt === change.seq && sameVisit(stored, change.record)) break;
-          visits.push({ ...change.record, receipt: change.seq });
+          const { id } = change.record;
+          if (heldReceipts.get(id) === change.seq) break;
+          receipts.set(id, change.seq);
+          const stored = held.get(id);
+          if (stored !== undefined && sameVisit(stored, change.record)) break;
+          visits.push(change.record);
           affected.add(change.record.householdId);
           break;
         }
@@ -140,6 +153,7 @@ export async function applyParsedPage(
       households.length ? db.households.bulkPut(households) : undefined,
       people.length ? db.people.bulkPut(people) : undefined,
       visits.length ? db.visits.bulkPut(visits) : undefined,
+      addReceipts(db.receipts, receipts),
       putPulledSelfChecks(selfChecks),
     ]);
 
@@ -189,7 +203,7 @@ async function refreshProjections(householdIds: readonly string[]): Promise<void
   }
 }
 
-/** Whether the stored visit has exactly the pulled content (local-only fields aside). */
+/** Whether the stored visit has exactly the pulled content. */
 function sameVisit(stored: LocalVisit, pulled: Visit): boolean {
   for (const k of Object.keys(visitSchema.shape) as (keyof Visit)[]) {
     const a = stored[k];

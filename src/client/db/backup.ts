@@ -8,6 +8,7 @@ import { hamletSchema, householdSchema, personSchema, visitSchema } from '../../
 import { getDb, type OutboxEntity } from './database.ts';
 import { enqueue } from './outbox.ts';
 import { rebuildAllProjections } from './projections.ts';
+import { addReceipts, readAllReceipts } from './receipts.ts';
 
 export const BACKUP_FORMAT = 'tung-nha-backup';
 export const BACKUP_VERSION = 1;
@@ -27,12 +28,13 @@ export type Backup = z.output<typeof backupSchema>;
 
 export async function exportBackup(): Promise<Backup> {
   const db = getDb();
-  return db.transaction('r', [db.hamlets, db.households, db.people, db.visits, db.outbox, db.meta], async () => {
-    const [hamlets, households, people, visits, outbox, deviceId] = await Promise.all([
+  return db.transaction('r', [db.hamlets, db.households, db.people, db.visits, db.receipts, db.outbox, db.meta], async () => {
+    const [hamlets, households, people, visits, receipts, outbox, deviceId] = await Promise.all([
       db.hamlets.toArray(),
       db.households.toArray(),
       db.people.toArray(),
       db.visits.toArray(),
+      readAllReceipts(db.receipts),
       db.outbox.toArray(),
       db.meta.get('deviceId'),
     ]);
@@ -44,7 +46,8 @@ export async function exportBackup(): Promise<Backup> {
       hamlets,
       households: households.map(({ searchText: _s, ...h }) => h),
       people,
-      visits,
+      // The file keeps each visit's receipt on the visit, as it always has.
+      visits: visits.map((v) => ({ ...v, receipt: receipts.get(v.id) ?? null })),
       unsent: outbox.map((e) => ({ entity: e.entity, recordId: e.recordId })),
     };
   });
@@ -73,29 +76,39 @@ export async function importBackup(text: string): Promise<ImportResult> {
   let kept = 0;
   await db.transaction(
     'rw',
-    [db.hamlets, db.households, db.people, db.visits, db.summaries, db.hamletTotals, db.outbox],
+    [db.hamlets, db.households, db.people, db.visits, db.receipts, db.summaries, db.hamletTotals, db.outbox],
     async () => {
+      /** Puts the rows the device lacks or holds older; returns the ids written. */
       const merge = async <T extends { id: string; updatedAt?: string }>(
         table: { get(id: string): Promise<T | undefined>; put(v: T): Promise<unknown> },
         rows: T[],
       ) => {
+        const written = new Set<string>();
         for (const row of rows) {
           const existing = await table.get(row.id);
           if (!existing) {
             await table.put(row);
+            written.add(row.id);
             added += 1;
           } else if (row.updatedAt !== undefined && existing.updatedAt !== undefined && row.updatedAt > existing.updatedAt) {
             await table.put(row);
+            written.add(row.id);
             added += 1;
           } else {
             kept += 1;
           }
         }
+        return written;
       };
       await merge(db.hamlets, backup.hamlets);
       await merge(db.households, backup.households.map((h) => ({ ...h, searchText: '' })));
       await merge(db.people, backup.people);
-      await merge(db.visits, backup.visits.map((v) => ({ ...v, receipt: v.receipt ?? null })));
+      const visitsAdded = await merge(db.visits, backup.visits.map(({ receipt: _receipt, ...v }) => v));
+      // The receipts of the visits taken from the file come with them; a visit already here keeps its own.
+      await addReceipts(
+        db.receipts,
+        new Map(backup.visits.flatMap((v) => (visitsAdded.has(v.id) && typeof v.receipt === 'number' ? [[v.id, v.receipt] as const] : []))),
+      );
       for (const u of backup.unsent) await enqueue(u.entity as OutboxEntity, u.recordId);
       await rebuildAllProjections(db);
     },

@@ -36,8 +36,20 @@ export async function replaceConflicts(conflicts: readonly LocalConflict[]): Pro
 // ---- Local effects of a decision (the server has already recorded it) ------------------------------------------
 
 const RESOLVE_TABLES = [
-  'hamlets', 'households', 'people', 'visits', 'summaries', 'hamletTotals', 'outbox', 'conflicts',
+  'hamlets', 'households', 'people', 'visits', 'receipts', 'summaries', 'hamletTotals', 'outbox', 'conflicts',
 ] as const;
+
+/**
+ * The server's visit as the device's copy, with its receipt (a row of one, see receipts.ts) when the server said it.
+ * This module loads with the database at start-up; receipts.ts does not.
+ */
+async function putServerVisit(visit: Visit, serverSeq: number | null): Promise<void> {
+  const db = getDb();
+  await Promise.all([
+    db.visits.put(visit),
+    serverSeq === null ? undefined : db.receipts.add({ visitIds: [visit.id], seqs: [serverSeq] }),
+  ]);
+}
 
 /** The server's record in a conflict does not match the shared contract (an older or newer server). */
 export class ConflictRecordError extends Error {
@@ -90,7 +102,7 @@ export async function applyServerChoice(conflict: LocalConflict, serverSeq: numb
       }
       case 'visit': {
         const v = record as Visit;
-        await db.visits.put({ ...v, receipt: serverSeq });
+        await putServerVisit(v, serverSeq);
         households.add(v.householdId);
         break;
       }
@@ -129,10 +141,10 @@ export async function rerecordVisit(conflict: LocalConflict, serverSeq: number |
     let newId: string | null = null;
     if (local) {
       newId = uuidv7();
-      await db.visits.add({ ...local, id: newId, receipt: null });
+      await db.visits.add({ ...local, id: newId });
       await enqueue('visit', newId);
     }
-    await db.visits.put({ ...server, receipt: serverSeq });
+    await putServerVisit(server, serverSeq);
     await dropConflict(conflict);
     await refreshHousehold(db, server.householdId);
     if (local && local.householdId !== server.householdId) await refreshHousehold(db, local.householdId);

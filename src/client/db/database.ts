@@ -13,8 +13,10 @@
  *   and household cards (db/household-links.ts).
  * - pendingProjections (v5): households whose summary and hamlet totals do not yet include their latest visit (see
  *   projections.ts `settlePendingProjections`); settled right after the save, or when the database opens.
+ * - receipts (v6): the server sequence numbers of the visits the server holds, a batch of them per row (see
+ *   receipts.ts); moved out of the visits, which no longer carry a `receipt` field.
  */
-import { Dexie, type Table } from 'dexie';
+import { Dexie, type Table, type Transaction } from 'dexie';
 import type { Hamlet, Household, Person, Visit } from '../../shared/records.ts';
 import type { AreaTotals, HouseholdSummary } from '../../shared/progress.ts';
 import type { SelfCheck, SelfCheckAnswers } from '../../shared/self-check.ts';
@@ -23,10 +25,17 @@ import { rebuildAllProjections, settleOnOpen } from './projections.ts';
 export type LocalHamlet = Hamlet;
 export type LocalHousehold = Household & { searchText: string };
 export type LocalPerson = Person;
-export type LocalVisit = Visit & {
-  /** Server sequence number once the server has stored this visit: the "sent" receipt. */
-  receipt: number | null;
-};
+export type LocalVisit = Visit;
+
+/**
+ * Receipts (v6): `seqs[i]` is the server sequence number of visit `visitIds[i]` — the "sent" badge. One row per pushed
+ * batch or pulled page (see receipts.ts); `visitIds` is a multi-entry index.
+ */
+export interface ReceiptRow {
+  n?: number;
+  visitIds: string[];
+  seqs: number[];
+}
 
 export interface SummaryRow extends HouseholdSummary {
   householdId: string;
@@ -129,6 +138,7 @@ export class TungNhaDb extends Dexie {
   selfCheckSends!: Table<SelfCheckSend, string>;
   householdCards!: Table<HouseholdCardRow, string>;
   pendingProjections!: Table<PendingProjectionRow, string>;
+  receipts!: Table<ReceiptRow, number>;
 
   constructor(name: string = DB_NAME) {
     // No optimistic liveQuery cache: saving a visit writes on IndexedDB directly (visits.ts) and tells observers
@@ -143,6 +153,8 @@ export class TungNhaDb extends Dexie {
     // v3: conflicts waiting for a person's decision; the unused `corrects` index on visits dropped.
     // v4: residents' self-checks (pulled ones, drafts and their queue of sends) and household cards kept offline.
     // v5: households whose projections a saved visit has not yet reached (pendingProjections).
+    // v6: visit receipts moved out of the visits into rows of a batch each (receipts), so a push's answers are one
+    //     put instead of a rewrite of every visit; the upgrade moves the stored receipts there.
     this.version(2)
       .stores({
         hamlets: 'id, communeCode',
@@ -157,25 +169,45 @@ export class TungNhaDb extends Dexie {
       .upgrade(async (tx) => {
         await rebuildAllProjections(tx);
       });
-    this.version(5).stores({
-      hamlets: 'id, communeCode',
-      households: 'id, hamletId, communeCode',
-      people: 'id, householdId',
-      visits: 'id, householdId',
-      summaries: 'householdId, hamletId, [hamletId+followUpOn]',
-      hamletTotals: 'hamletId',
-      outbox: '++seq, &key',
-      meta: 'key',
-      conflicts: 'id, recordId',
-      selfChecks: 'id, householdId',
-      selfCheckDrafts: 'id',
-      selfCheckSends: 'id, state',
-      householdCards: 'householdId',
-      pendingProjections: 'householdId',
-    });
+    this.version(6)
+      .stores({
+        hamlets: 'id, communeCode',
+        households: 'id, hamletId, communeCode',
+        people: 'id, householdId',
+        visits: 'id, householdId',
+        summaries: 'householdId, hamletId, [hamletId+followUpOn]',
+        hamletTotals: 'hamletId',
+        outbox: '++seq, &key',
+        meta: 'key',
+        conflicts: 'id, recordId',
+        selfChecks: 'id, householdId',
+        selfCheckDrafts: 'id',
+        selfCheckSends: 'id, state',
+        householdCards: 'householdId',
+        pendingProjections: 'householdId',
+        receipts: '++n, *visitIds',
+      })
+      .upgrade(moveReceiptsOutOfVisits);
     // A save interrupted between its two transactions (tab closed, phone off) is settled before anything reads.
     this.on('ready', settleOnOpen);
   }
+}
+
+/** The v6 upgrade: each visit's `receipt` goes into receipt rows (2,000 a row) and leaves the visit. */
+async function moveReceiptsOutOfVisits(tx: Transaction): Promise<void> {
+  const visits = tx.table('visits');
+  const stored = (await visits.toArray()) as (Visit & { receipt?: number | null })[];
+  const rows: ReceiptRow[] = [];
+  const stripped: Visit[] = [];
+  for (const { receipt, ...visit } of stored) {
+    stripped.push(visit);
+    if (typeof receipt !== 'number') continue;
+    let row = rows[rows.length - 1];
+    if (row === undefined || row.visitIds.length >= 2000) rows.push((row = { visitIds: [], seqs: [] }));
+    row.visitIds.push(visit.id);
+    row.seqs.push(receipt);
+  }
+  await Promise.all([visits.bulkPut(stripped), tx.table('receipts').bulkAdd(rows)]);
 }
 
 let instance: TungNhaDb | undefined;

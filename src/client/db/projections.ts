@@ -225,24 +225,30 @@ export function settleOnOpen(db: Dexie): Promise<void> {
     });
 }
 
-/** Rebuilds every projection from the records: used by the v2 upgrade and by backup import. */
+/**
+ * Rebuilds every projection from the records: used by the v2 upgrade, by backup import, and by a pull that touched
+ * most of the device's households. Whole-table reads; then only what differs is written (a put per row costs far more
+ * than reading it: a pull of visits changes no search text, and leaves the summaries of unvisited households as they
+ * were), and rows that should not exist are deleted.
+ */
 export async function rebuildAllProjections(src: TableSource | Transaction): Promise<void> {
   const t = tables(src);
-  await t.summaries.clear();
-  await t.hamletTotals.clear();
-  const [households, people, visits] = await Promise.all([
+  const [households, people, visits, oldSummaries, oldTotals] = await Promise.all([
     t.households.toArray(),
     t.people.toArray(),
     t.visits.toArray(),
+    t.summaries.toArray(),
+    t.hamletTotals.toArray(),
   ]);
   const peopleBy = groupBy(people, (p) => p.householdId);
   const visitsBy = groupBy(visits, (v) => v.householdId);
   const totals = new Map<string, HamletTotalsRow>();
-  const summaries: SummaryRow[] = [];
+  const summaries = new Map<string, SummaryRow>();
   const updated: LocalHousehold[] = [];
   for (const h of households) {
     const members = peopleBy.get(h.id) ?? [];
-    updated.push({ ...h, searchText: householdSearchText(h, members) });
+    const searchText = householdSearchText(h, members);
+    if (searchText !== h.searchText) updated.push({ ...h, searchText });
     if (h.deleted) continue;
     const summary: SummaryRow = {
       householdId: h.id,
@@ -252,14 +258,32 @@ export async function rebuildAllProjections(src: TableSource | Transaction): Pro
         visitsBy.get(h.id) ?? [],
       ),
     };
-    summaries.push(summary);
+    summaries.set(h.id, summary);
     let total = totals.get(h.hamletId);
     if (!total) totals.set(h.hamletId, (total = { hamletId: h.hamletId, ...emptyTotals() }));
     applySummary(total, summary, 1);
   }
-  await t.households.bulkPut(updated);
-  await t.summaries.bulkPut(summaries);
-  await t.hamletTotals.bulkPut([...totals.values()]);
+  const writes: Promise<unknown>[] = [];
+  const changed = <T>(rows: Map<string, T>, old: readonly T[], key: (row: T) => string) => {
+    const before = new Map(old.map((row) => [key(row), row]));
+    return {
+      puts: [...rows.values()].filter((row) => !sameJson(before.get(key(row)), row)),
+      deletes: [...before.keys()].filter((k) => !rows.has(k)),
+    };
+  };
+  if (updated.length) writes.push(t.households.bulkPut(updated));
+  const s = changed(summaries, oldSummaries, (row) => row.householdId);
+  if (s.deletes.length) writes.push(t.summaries.bulkDelete(s.deletes));
+  if (s.puts.length) writes.push(t.summaries.bulkPut(s.puts));
+  const h = changed(totals, oldTotals, (row) => row.hamletId);
+  if (h.deletes.length) writes.push(t.hamletTotals.bulkDelete(h.deletes));
+  if (h.puts.length) writes.push(t.hamletTotals.bulkPut(h.puts));
+  await Promise.all(writes);
+}
+
+/** Whether a stored row equals a computed one (both plain JSON data, properties written in the same order). */
+function sameJson(stored: unknown, computed: unknown): boolean {
+  return stored !== undefined && JSON.stringify(stored) === JSON.stringify(computed);
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {

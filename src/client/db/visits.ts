@@ -87,7 +87,6 @@ function buildVisit(draft: VisitDraft, authorId: string, corrects: string | null
       followUpOn: draft.followUpOn,
       authorId,
     }),
-    receipt: null,
   };
 }
 

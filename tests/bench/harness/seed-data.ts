@@ -128,7 +128,6 @@ export function generate(spec: SeedSpec, seed = 42): Seed {
       notes: r() < 0.2 ? 'Hướng dẫn cài VNeID mức 2' : '',
       followUpOn: r() < 0.3 ? new Date(at + 14 * 86_400_000).toISOString().slice(0, 10) : null,
       authorId: 'bench-device',
-      receipt: null,
     });
   }
   return { hamlets, households, people, visits };

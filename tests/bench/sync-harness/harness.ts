@@ -68,8 +68,8 @@ async function login(phone: string, password: string): Promise<string> {
 }
 
 /**
- * Puts `n` new visits and their outbox entries on the device, exactly as `logVisit` leaves them (the event with
- * `receipt: null`, one outbox entry `visit:<id>` at rev 1), but in bulk: 1,000 a transaction. Each visit is for a
+ * Puts `n` new visits and their outbox entries on the device, exactly as `logVisit` leaves them (the event, no
+ * receipt, one outbox entry `visit:<id>` at rev 1), but in bulk: 1,000 a transaction. Each visit is for a
  * random household already on the device, about one of its members. Progress projections are not refreshed (sync
  * does not read them; a pull refreshes the households it touches).
  */
@@ -118,7 +118,6 @@ async function seedOutboxVisits(n: number, authorId: string, seed = 11): Promise
         notes: r() < 0.2 ? 'Hướng dẫn cài VNeID mức 2' : '',
         followUpOn: r() < 0.3 ? '2026-12-15' : null,
         authorId,
-        receipt: null,
       });
       outbox.push({ key: `visit:${id}`, entity: 'visit', recordId: id, rev: 1, queuedAt: now, attempts: 0, lastError: null });
     }

@@ -6,6 +6,7 @@ import { createHousehold, listMembers, removePerson, updateHousehold } from '../
 import { acknowledge, peekOutbox } from '../../../src/client/db/outbox.ts';
 import { correctVisit, logVisit } from '../../../src/client/db/visits.ts';
 import { getDeviceId } from '../../../src/client/db/meta.ts';
+import { addReceipts, readAllReceipts } from '../../../src/client/db/receipts.ts';
 import { SKILL_CODES } from '../../../src/shared/skills.ts';
 
 const AREA = { provinceCode: '01', communeCode: '00004' };
@@ -55,7 +56,7 @@ async function fieldDevice() {
   const people = await db.people.where('householdId').equals(a.id).primaryKeys();
   const acked = new Set([`hamlet:${east.id}`, `hamlet:${west.id}`, `household:${a.id}`, `visit:${sent.id}`, ...people.map((p) => `person:${p}`)]);
   await acknowledge((await peekOutbox(100)).filter((e) => acked.has(e.key)));
-  await db.visits.update(sent.id, { receipt: 17 });
+  await addReceipts(db.receipts, new Map([[sent.id, 17]]));
   return { east, west, a, b, c };
 }
 
@@ -66,6 +67,7 @@ async function snapshot(db: TungNhaDb) {
     households: sortById(await db.households.toArray()),
     people: sortById(await db.people.toArray()),
     visits: sortById(await db.visits.toArray()),
+    receipts: await readAllReceipts(db.receipts),
     summaries: await db.summaries.orderBy('householdId').toArray(),
     hamletTotals: await db.hamletTotals.orderBy('hamletId').toArray(),
     outboxKeys: (await db.outbox.toArray()).map((e) => e.key).sort(),
@@ -89,6 +91,8 @@ describe('backup and restore', () => {
     expect(after.households).toEqual(before.households);
     expect(after.people).toEqual(before.people);
     expect(after.visits).toEqual(before.visits);
+    expect(before.receipts.size).toBe(1);
+    expect(after.receipts).toEqual(before.receipts);
     expect(after.summaries).toEqual(before.summaries);
     expect(after.hamletTotals).toEqual(before.hamletTotals);
     expect(after.outboxKeys).toEqual(before.outboxKeys);

@@ -190,6 +190,21 @@ describe('projections under random writes', () => {
             rebuildAllProjections(db),
           );
           expect(await stored(db)).toEqual(kept);
+
+          // A rebuild repairs what is wrong (it writes only rows that differ): a stale summary and hamlet total
+          // go, a wrong summary and a stale search text are replaced.
+          const tables = [db.households, db.people, db.visits, db.summaries, db.hamletTotals];
+          await db.transaction('rw', tables, async () => {
+            await db.summaries.put({ householdId: 'gone', hamletId: 'nowhere', ...summarizeHousehold([], []) });
+            await db.hamletTotals.put({ hamletId: 'nowhere', ...emptyTotals(), households: 3 });
+            const household = await db.households.toCollection().first();
+            if (household) await db.households.put({ ...household, searchText: 'stale' });
+            const summary = await db.summaries.toCollection().first();
+            if (summary && summary.householdId !== 'gone') await db.summaries.put({ ...summary, people: summary.people + 5 });
+          });
+          await db.transaction('rw', tables, () => rebuildAllProjections(db));
+          expect(await stored(db)).toEqual(kept);
+          expect(await bruteForce(db)).toEqual(kept);
         } finally {
           db.close();
           await db.delete();

@@ -1,12 +1,14 @@
 /**
  * THE schema upgrade test: a database written by v1 of the app (records, outbox and meta only) is opened by the
- * current code. Nothing may be lost or changed, and the v2 projections (search text, summaries, hamlet totals) must
- * come out right. The v1 store definitions below are copied from database.ts and must never change.
+ * current code. Nothing may be lost or changed, the v2 projections (search text, summaries, hamlet totals) must
+ * come out right, and the visits' receipts must move to the v6 receipts table. The v1 store definitions below are
+ * copied from database.ts and must never change.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { Dexie } from 'dexie';
 import { TungNhaDb, setDbForTesting, type HamletTotalsRow } from '../../../src/client/db/database.ts';
 import { getHamletOverview } from '../../../src/client/db/overview.ts';
+import { readAllReceipts, readReceipts } from '../../../src/client/db/receipts.ts';
 import { logVisit } from '../../../src/client/db/visits.ts';
 import { SKILL_CODES, type SkillCode } from '../../../src/shared/skills.ts';
 import { zeroSkillCounts } from '../../../src/shared/progress.ts';
@@ -134,10 +136,12 @@ describe('upgrading a version-1 database', () => {
     await createV1(data);
     const db = await openCurrent();
 
-    expect(db.verno).toBe(5);
+    expect(db.verno).toBe(6);
     expect(byId(await db.hamlets.toArray())).toEqual(byId(data.hamlets));
     expect(byId(await db.people.toArray())).toEqual(byId(data.people));
-    expect(byId(await db.visits.toArray())).toEqual(byId(data.visits));
+    // The visits are the same but for their receipts, which moved to the receipts table.
+    expect(byId(await db.visits.toArray())).toEqual(byId(data.visits.map(({ receipt: _r, ...v }) => v)));
+    expect(await readAllReceipts(db.receipts)).toEqual(new Map([[id(31), 7], [id(32), 8]]));
     const households = await db.households.toArray();
     expect(byId(households.map(({ searchText: _s, ...h }) => h))).toEqual(byId(data.households));
     expect(await db.outbox.orderBy('seq').toArray()).toEqual(data.outbox.map((e, i) => ({ ...e, seq: i + 1 })));
@@ -251,7 +255,7 @@ const V4_STORES = {
 };
 
 describe('upgrading a version-4 database (only the versions with an upgrader are declared)', () => {
-  it('keeps every table and row, adds the pending-projections table and runs no upgrader', async () => {
+  it('keeps every table and row, adds the pending-projections and receipts tables and does not run the v2 upgrader', async () => {
     counter += 1;
     dbName = `upgrade-${process.pid}-${counter}`;
     const v4 = new Dexie(dbName);
@@ -271,12 +275,51 @@ describe('upgrading a version-4 database (only the versions with an upgrader are
     v4.close();
 
     const db = await openCurrent();
-    expect(db.verno).toBe(5);
+    expect(db.verno).toBe(6);
     for (const [table, list] of Object.entries(rows)) expect(await db.table(table).toArray()).toEqual(list);
+    expect(await db.receipts.count()).toBe(0);
     // The v2 upgrader did not run again: the summary row is the one v4 stored, not a recomputed one.
     expect(await db.summaries.toArray()).toEqual(rows.summaries);
     await db.pendingProjections.put({ householdId: A });
     expect(await db.pendingProjections.count()).toBe(1);
     expect(await db.visits.where('householdId').equals(A).count()).toBe(0);
+  });
+});
+
+/** Version 5 as it shipped (copied from database.ts; must never change): visits carried their receipt. */
+const V5_STORES = { ...V4_STORES, pendingProjections: 'householdId' };
+
+describe('upgrading a version-5 database (receipts on the visits)', () => {
+  it('moves every receipt to the receipts table, takes it off its visit and changes nothing else', async () => {
+    counter += 1;
+    dbName = `upgrade-${process.pid}-${counter}`;
+    const v5 = new Dexie(dbName);
+    v5.version(5).stores(V5_STORES);
+    await v5.open();
+    // 2,500 visits, every other one sent: more than one receipts row's worth (2,000).
+    const visits = Array.from({ length: 2500 }, (_, i) =>
+      visit(id(1000 + i), A, H1, T0, [o(a1, 'online-safety', 'guided')], i % 2 === 0 ? { receipt: 5000 + i } : {}),
+    );
+    await v5.transaction('rw', v5.tables, async () => {
+      await v5.table('visits').bulkAdd(visits);
+      await v5.table('pendingProjections').add({ householdId: A });
+    });
+    v5.close();
+
+    const db = await openCurrent();
+    expect(db.verno).toBe(6);
+    const stored = byId(await db.visits.toArray());
+    expect(stored).toEqual(byId(visits.map(({ receipt: _r, ...v }) => v)));
+    expect(stored.some((v) => 'receipt' in v)).toBe(false);
+    const expected = new Map(visits.flatMap((v) => (v.receipt === null ? [] : [[v.id, v.receipt] as const])));
+    expect(expected.size).toBe(1250);
+    expect(await readAllReceipts(db.receipts)).toEqual(expected);
+    // Looked up the way the household page and a pull do: by key, and (ids close in time) over their id range.
+    expect(await readReceipts(db.receipts, [id(1000), id(1001), id(3498)])).toEqual(new Map([[id(1000), 5000], [id(3498), 7498]]));
+    const many = visits.slice(100, 400).map((v) => v.id);
+    const manyExpected = new Map([...expected].filter(([k]) => many.includes(k)));
+    expect(await readReceipts(db.receipts, many, { closeInTime: true })).toEqual(manyExpected);
+    expect(await readReceipts(db.receipts, many)).toEqual(manyExpected);
+    expect(await db.pendingProjections.count()).toBe(0);
   });
 });

@@ -16,6 +16,7 @@ import { getDb, type LocalPerson } from '../../db/database.ts';
 import { getHousehold, listMembers } from '../../db/households.ts';
 import { listHouseholdVisits } from '../../db/visits.ts';
 import { listHouseholdSelfChecks } from '../../db/self-checks.ts';
+import { readReceipts } from '../../db/receipts.ts';
 import { ownAuthorIds } from '../../db/sync-state.ts';
 import { formatDate, formatNumber, todayIso } from '../../lib/format.ts';
 import { Page } from '../../ui/page.tsx';
@@ -37,7 +38,9 @@ async function loadHousehold(householdId: string) {
     listHouseholdVisits(householdId),
     listHouseholdSelfChecks(householdId),
   ]);
-  return { household, members, names: new Map(everyone.map((p) => [p.id, p.fullName])), visits, selfChecks };
+  // The "sent" badges: the receipts of the visits in force (read inside the live query, so a sync updates them).
+  const receipts = await readReceipts(getDb().receipts, visits.map((v) => v.current.id));
+  return { household, members, names: new Map(everyone.map((p) => [p.id, p.fullName])), visits, selfChecks, receipts };
 }
 
 export function HouseholdPage() {
@@ -71,7 +74,7 @@ export function HouseholdPage() {
     );
   }
 
-  const { household, members, names, visits, selfChecks } = data;
+  const { household, members, names, visits, selfChecks, receipts } = data;
   const progress = progressByPerson(visits.map((v) => v.current));
   const atTarget = members.some((m) => isProficientInAll(progress.get(m.id)));
   const followUpOn = visits[0]?.current.followUpOn ?? null;
@@ -169,7 +172,7 @@ export function HouseholdPage() {
                     ? t('households:page.byYou')
                     : t('households:page.bySomeoneElse')}
                   {' · '}
-                  <SentReceipt receipt={v.current.receipt} />
+                  <SentReceipt receipt={receipts.get(v.current.id) ?? null} />
                 </p>
                 <VisitOutcomes outcomes={v.current.outcomes} names={names} />
                 {v.current.notes && <p>{t('households:page.notes', { notes: v.current.notes })}</p>}
@@ -187,7 +190,7 @@ export function HouseholdPage() {
 
 /**
  * Whether the visit in force has reached the server, in words (not colour alone): the receipt is the server sequence
- * number the sync engine stores on the visit once the server has kept it.
+ * number the sync engine stores for the visit (db/receipts.ts) once the server has kept it.
  */
 function SentReceipt({ receipt }: { receipt: number | null }) {
   const { t } = useTranslation('households');

@@ -3,6 +3,7 @@ import { screen, within } from '@testing-library/react';
 import { routes } from '../../../../src/client/app/routes.ts';
 import { getDb } from '../../../../src/client/db/database.ts';
 import { listMembers } from '../../../../src/client/db/households.ts';
+import { addReceipts } from '../../../../src/client/db/receipts.ts';
 import { correctVisit, logVisit } from '../../../../src/client/db/visits.ts';
 import { makeHamlet, makeHousehold, renderScreens } from './render-screens.tsx';
 
@@ -33,7 +34,7 @@ async function entryOf(date: string): Promise<HTMLElement> {
 describe('the household page shows whether each visit has reached the server', () => {
   it('says "Chưa gửi" on a visit without a receipt and "Đã gửi" with the receipt number on one the server kept', async () => {
     const { household, january } = await householdWithVisits();
-    await getDb().visits.update(january.id, { receipt: 1234 });
+    await addReceipts(getDb().receipts, new Map([[january.id, 1234]]));
     await renderScreens(routes.household(household.id));
 
     expect(within(await entryOf('10/01/2026')).getByText('Đã gửi · số 1.234')).toBeTruthy();
@@ -47,7 +48,7 @@ describe('the household page shows whether each visit has reached the server', (
     await renderScreens(routes.household(household.id));
     expect(within(await entryOf('10/02/2026')).getByText('Chưa gửi')).toBeTruthy();
 
-    await getDb().visits.update(february.id, { receipt: 7 });
+    await addReceipts(getDb().receipts, new Map([[february.id, 7]]));
 
     expect(await within(await entryOf('10/02/2026')).findByText('Đã gửi · số 7')).toBeTruthy();
     expect(screen.getAllByText('Chưa gửi')).toHaveLength(1);
@@ -55,7 +56,7 @@ describe('the household page shows whether each visit has reached the server', (
 
   it('shows a correction that has not been sent yet as "Chưa gửi", even when the original was sent', async () => {
     const { household, january, draft } = await householdWithVisits();
-    await getDb().visits.update(january.id, { receipt: 41 });
+    await addReceipts(getDb().receipts, new Map([[january.id, 41]]));
     await correctVisit(january.id, { ...draft('2026-01-11T09:00:00+07:00'), notes: 'Sửa lại ngày' }, 'volunteer-a');
     await renderScreens(routes.household(household.id));
 
