@@ -20,7 +20,7 @@ import { createCccdCipher } from './services/cccd-crypto.ts';
 import { householdLinkRoutes } from './routes/household-links.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { createAggregator } from './services/aggregator.ts';
-import { pushesQuiet } from './services/sync-push.ts';
+import { foregroundQuiet, installForegroundRequests } from './plugins/foreground-requests.ts';
 import { SUBMIT_LIMIT_PER_CODE, SUBMIT_LIMIT_PER_IP } from '../shared/household-link.ts';
 import { makeAuthenticate } from './auth/authenticate.ts';
 import { createPhoneLimiter } from './auth/phone-limiter.ts';
@@ -85,6 +85,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   installZodValidation(app);
   installGzipBodies(app);
   installResponseCompression(app);
+  installForegroundRequests(app, options.database.db);
   await app.register(helmet, {
     contentSecurityPolicy: CONTENT_SECURITY_POLICY,
     // Plain http on 127.0.0.1 / a LAN during pilots: HSTS would be ignored there and is set by the TLS proxy in
@@ -125,8 +126,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const background = options.aggregateInBackground ?? true;
   const aggregator = createAggregator(options.database, {
     intervalMs: background ? 60_000 : 0,
-    // Pushes first: a background slice waits for the push writer to be idle, at most 2 s (so totals still move).
-    yieldTo: () => pushesQuiet(options.database.db, 2_000),
+    // Requests first: a background slice waits until no request is being answered and the push writer is idle, at
+    // most 2 s (so totals still move).
+    yieldTo: () => foregroundQuiet(options.database.db, 2_000),
     onError: (error) => app.log.error({ err: error }, 'totals aggregation failed'),
   });
   reportRoutes(app, { database: options.database, authenticate, aggregator });

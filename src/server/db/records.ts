@@ -216,13 +216,15 @@ export function recordsRepository(db: Executor) {
  * becomes "read every row of the commune after the cursor, then sort" instead of a walk of the (commune_code, seq)
  * index that stops after one page, so a device's first pull of a large commune takes quadratic time.
  * `ensure` analyzes once if the table has never been analyzed; `noteWritten` re-analyzes after the table grew by a
- * fifth (at least 10,000 rows), like autovacuum's scale factor.
+ * fifth (at least 10,000 rows), like autovacuum's scale factor — in the background, after `yieldTo` (on PGlite an
+ * ANALYZE holds the one thread for up to a second: the requests being answered go first).
  */
-export function createRecordStatistics(db: Executor) {
+export function createRecordStatistics(db: Executor, options: { yieldTo?: () => Promise<void> } = {}) {
   let checked = false;
   let written = 0;
   let rowsAtLastAnalyze = 0;
   let running: Promise<void> | null = null;
+  let due = false;
 
   const analyze = (): Promise<void> => {
     running ??= (async () => {
@@ -259,9 +261,19 @@ export function createRecordStatistics(db: Executor) {
      */
     noteWritten(rows: number): void {
       written += rows;
-      if (running === null && written >= Math.max(10_000, rowsAtLastAnalyze / 5)) {
+      if (running === null && !due && written >= Math.max(10_000, rowsAtLastAnalyze / 5)) {
+        due = true;
         // A hint for the planner: failing to refresh it must not fail anything.
-        analyze().catch(() => undefined);
+        void (async () => {
+          try {
+            await options.yieldTo?.();
+            await analyze();
+          } catch {
+            // the next growth tries again
+          } finally {
+            due = false;
+          }
+        })();
       }
     },
   };

@@ -17,6 +17,7 @@ import { currentUser } from '../auth/authenticate.ts';
 import { createPushWriter } from '../services/sync-push.ts';
 import { resolveConflict } from '../services/conflicts.ts';
 import { noteDeviceSync } from '../services/totals.ts';
+import { foregroundQuiet } from '../plugins/foreground-requests.ts';
 
 /** The push body as the route validates it: the envelope; each change is parsed on its own (a bad one is rejected
  * alone and does not block the rest of the device's outbox). The OpenAPI document shows the full pushRequestSchema. */
@@ -49,8 +50,9 @@ export function syncRoutes(
   opts: { database: Database; authenticate: (request: FastifyRequest) => Promise<void> },
 ): void {
   const { database, authenticate } = opts;
+  // A planner hint refreshed in the background, after the requests being answered (an ANALYZE holds PGlite's thread).
+  const statistics = createRecordStatistics(database.db, { yieldTo: () => foregroundQuiet(database.db, 10_000) });
   // One group-commit writer per database: pushes that arrive together are applied in one transaction.
-  const statistics = createRecordStatistics(database.db);
   const writer = createPushWriter(database.db, { statistics });
   // A push counts from its first byte to its answer: background work (the totals) lets it go first (pushesQuiet).
   const arrivals = new WeakMap<FastifyRequest, () => void>();

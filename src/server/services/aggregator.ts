@@ -852,7 +852,7 @@ export interface AggregatorOptions {
   analyzeAfter?: number;
   /** A background slice is sized to hold the database about this long (default 250 ms). */
   sliceMs?: number;
-  /** Awaited before each background slice: the pushes waiting go first (services/sync-push.ts `pushesQuiet`). */
+  /** Awaited before each background slice: the requests being answered go first (plugins/foreground-requests.ts). */
   yieldTo?: () => Promise<void>;
 }
 
