@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAggregator } from '../../src/server/services/aggregator.ts';
 import { uuidv7 } from '../../src/shared/ids.ts';
 import { openTestDatabase, type TestDatabase } from '../support/server-db.ts';
@@ -55,5 +55,20 @@ describe('the aggregates\' statistics', () => {
     expect(await analyzed('agg_running')).toBe(true);
     expect(await analyzed('agg_bits')).toBe(true);
     expect(await analyzed('agg_sums')).toBe(true);
+  });
+
+  it('wait until the requests being answered have gone first (yieldTo), as the background slices do', async () => {
+    const written = await records(30);
+    let release!: () => void;
+    const requestsDone = new Promise<void>((resolve) => (release = resolve));
+    const aggregator = createAggregator(testDb.database, { analyzeAfter: written, intervalMs: 0, yieldTo: () => requestsDone });
+    await aggregator.catchUp();
+    // Time enough for an ANALYZE of these few rows that had not waited.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await analyzed('agg_running')).toBe(false);
+
+    release();
+    await vi.waitFor(async () => expect(await analyzed('agg_running')).toBe(true), { timeout: 10_000, interval: 50 });
+    await aggregator.stop();
   });
 });

@@ -978,7 +978,8 @@ export function createAggregator(database: Database, options: AggregatorOptions 
    * Keeps the planner's statistics of the aggregates fresh (PGlite runs no autovacuum: after a large catch-up it
    * would plan the reports' lookups blind, as scans). After this aggregator has read a fifth of the records again
    * (at least `analyzeAfter`), an ANALYZE of the columns queries filter on starts in the background: nothing waits
-   * for it (on PostgreSQL it runs on another connection; PGlite runs it between transactions).
+   * for it (on PostgreSQL it runs on another connection; PGlite runs it between transactions), and it waits for
+   * `yieldTo` first, as the background slices do.
    */
   let readSinceAnalyze = 0;
   let analyzing: Promise<void> | null = null;
@@ -986,9 +987,13 @@ export function createAggregator(database: Database, options: AggregatorOptions 
     readSinceAnalyze += read;
     if (analyzing !== null || stopped || readSinceAnalyze < Math.max(options.analyzeAfter ?? 10_000, watermark / 5)) return;
     readSinceAnalyze = 0;
-    analyzing = db
-      .execute(sql.raw(`ANALYZE ${ANALYZED}`))
-      .then(() => undefined, (error: unknown) => options.onError?.(error))
+    // After the requests being answered, as the slices are: on PGlite an ANALYZE of the aggregates holds the one
+    // thread that serves HTTP for up to seconds.
+    analyzing = (async () => {
+      await options.yieldTo?.();
+      if (!stopped) await db.execute(sql.raw(`ANALYZE ${ANALYZED}`));
+    })()
+      .catch((error: unknown) => options.onError?.(error))
       .finally(() => {
         analyzing = null;
       });
