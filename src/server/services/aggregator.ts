@@ -9,9 +9,10 @@
  * Set-based where the data is bulky: visit events go from `records` to `agg_visits` in one statement that never
  * brings them to JavaScript; the other records come as narrow rows (the fields the totals need). Each touched
  * household's digest is recomputed in JavaScript, 2,000 households per round trip; its previous digest (sign -1)
- * and its new one (sign +1) are staged in `agg_stage`, and grouped statements sum the staged contributions into the
- * tables (applyStage), run the day sums into running sums (applyRunning) and turn the visit days into bitmaps
- * (applyBits). After large catch-ups the tables' statistics are refreshed in the background (PGlite has no
+ * and its new one (sign +1) are summed in JavaScript (Stage) into what changes per area and day, and a few grouped
+ * statements write those sums into the tables (applyStage), run the day sums into running sums (applyRunning) and
+ * turn the visit days into bitmaps (applyBits). (Until 2026-11-23 the digests were staged in `agg_stage` and taken
+ * apart again in SQL by four statements: a third of the catch-up's time on PGlite. The table stays, empty.) After large catch-ups the tables' statistics are refreshed in the background (PGlite has no
  * autovacuum).
  *
  * Household-centred: a household's whole contribution to the sums is a pure function of its record, its people,
@@ -30,7 +31,7 @@ import { sql } from 'drizzle-orm';
 import { effectiveVisits, type VisitEvent } from '../../shared/progress.ts';
 import { SKILL_CODES, type SkillCode } from '../../shared/skills.ts';
 import { selfReportedLevel, type SelfCheckAnswers, type SelfLevel } from '../../shared/self-check.ts';
-import { dayNumber, vnDayOfInstant } from '../../shared/totals.ts';
+import { bucketOf, dayNumber, vnDayOfInstant, type PeriodGrain } from '../../shared/totals.ts';
 import { fullUnitName } from '../../shared/areas.ts';
 import type { Database } from '../db/client.ts';
 import { rawRows, type Executor } from '../db/raw.ts';
@@ -399,15 +400,12 @@ async function applyRange(tx: Executor, after: number, upto: number): Promise<vo
   for (const id of await storeVisits(tx, after, upto)) dirty.add(id);
   dirty.delete('');
   const ids = [...dirty].sort();
-  let staged = 0;
+  const stage = new Stage();
   for (let i = 0; i < ids.length; i += CHUNK) {
-    staged += await recomputeHouseholds(tx, ids.slice(i, i + CHUNK));
-    if (staged >= STAGE_ROWS) {
-      await applyStage(tx);
-      staged = 0;
-    }
+    await recomputeHouseholds(tx, ids.slice(i, i + CHUNK), stage);
+    if (stage.digests >= STAGE_ROWS) await applyStage(tx, stage);
   }
-  if (staged > 0) await applyStage(tx);
+  if (stage.digests > 0) await applyStage(tx, stage);
 }
 
 /** Hamlets, households, people and self-checks of one page: upserted; the households they touch are marked. */
@@ -556,10 +554,10 @@ export async function inSequence<const T extends readonly (() => Promise<unknown
 }
 
 /**
- * Recomputes the digests of these households and stages the changed ones (the previous digest taken away, the new
- * one added) for applyStage. Returns the rows staged.
+ * Recomputes the digests of these households, stores the changed ones and adds their differences to `stage` (the
+ * previous digest taken away, the new one added) for applyStage.
  */
-export async function recomputeHouseholds(tx: Executor, ids: readonly string[]): Promise<number> {
+export async function recomputeHouseholds(tx: Executor, ids: readonly string[], stage: Stage): Promise<void> {
   const [rows, people, visits, checks] = await inSequence([
     () => rawRows<HouseholdRow>(tx, sql`
       SELECT id::text AS id, province_code, commune_code, hamlet_id::text AS hamlet_id, old_district, created_day, deleted,
@@ -613,25 +611,121 @@ export async function recomputeHouseholds(tx: Executor, ids: readonly string[]):
         levels: typeof c.levels === 'string' ? (JSON.parse(c.levels) as Partial<Record<SkillCode, SelfLevel>>) : c.levels,
       })),
     );
-    const previous = typeof row.digest === 'string' ? (JSON.parse(row.digest) as Digest) : row.digest;
+    const previous = typeof row.digest === 'string' ? (JSON.parse(row.digest) as Digest | null) : row.digest;
     if (json(previous) === json(next)) continue;
+    if (isDigest(previous)) stage.add(-1, row.id, previous);
+    if (next !== null) stage.add(1, row.id, next);
     updates.push({ id: row.id, d: next });
   }
-  if (updates.length === 0) return 0;
-  const [staged] = await rawRows<{ n: number }>(tx, sql`
-    WITH r AS (SELECT id, d FROM jsonb_to_recordset(${recordset(updates)}::jsonb) AS r(id uuid, d jsonb)),
-    old AS (
-      INSERT INTO agg_stage (sign, household_id, digest)
-      SELECT -1, h.id, h.digest FROM agg_households h JOIN r ON r.id = h.id
-      WHERE h.digest IS NOT NULL AND jsonb_typeof(h.digest) = 'object'
-      RETURNING 1),
-    updated AS (UPDATE agg_households h SET digest = r.d FROM r WHERE h.id = r.id RETURNING 1),
-    new AS (
-      INSERT INTO agg_stage (sign, household_id, digest)
-      SELECT 1, id, d FROM r WHERE d IS NOT NULL AND jsonb_typeof(d) = 'object'
-      RETURNING 1)
-    SELECT ((SELECT count(*) FROM old) + (SELECT count(*) FROM new) + 0 * (SELECT count(*) FROM updated))::float8 AS n`);
-  return Number(staged?.n ?? 0);
+  if (updates.length === 0) return;
+  await tx.execute(sql`
+    UPDATE agg_households h SET digest = r.d
+    FROM jsonb_to_recordset(${recordset(updates)}::jsonb) AS r(id uuid, d jsonb)
+    WHERE h.id = r.id`);
+}
+
+/** A stored digest (an object), not a household that counts nothing (null). */
+const isDigest = (d: unknown): d is Digest => typeof d === 'object' && d !== null && !Array.isArray(d);
+/** A day as the digest stores it: a number (an unknown day is null once stored, NaN before). */
+const isDay = (d: unknown): d is number => typeof d === 'number' && Number.isFinite(d);
+
+const GRAINS: readonly [string, PeriodGrain][] = [['w', 'week'], ['m', 'month'], ['q', 'quarter'], ['y', 'year']];
+
+/**
+ * The summed contributions of the digests that changed since the last applyStage, each taken away (sign -1, the
+ * previous digest) or added (+1, the new one), in each of the digest's areas (k):
+ *  - day sums: every state point adds its state and takes away the previous point's from its day on; every
+ *    effective visit counts on its day;
+ *  - periods: the calendar buckets of the household's distinct visit days;
+ *  - day marks: the household's distinct visit days (for the bitmaps);
+ *  - presence: its effective visits per day and volunteer.
+ * Summed here, in JavaScript, from the digests the recompute already holds: the database receives only the sums
+ * (a few rows per area and day), not the digests to take apart again in SQL, statement after statement.
+ */
+export class Stage {
+  /** Digests added since the last applyStage. */
+  digests = 0;
+  readonly daily = new Map<string, { l: string; a: string; d: number; c: number[] }>();
+  readonly periods = new Map<string, { l: string; a: string; g: string; b: number; n: number }>();
+  readonly marks = new Map<string, { l: string; a: string; m: string; d: number; n: number }>();
+  readonly presence = new Map<string, { l: string; a: string; d: number; v: string; n: number }>();
+
+  add(sign: 1 | -1, householdId: string, digest: Digest): void {
+    this.digests += 1;
+    const areas = digest.k.map(([l, a]) => ({ l, a, key: `${l}|${a}|` }));
+    let previous: StatePoint | undefined;
+    for (const point of digest.s) {
+      const day = point[0];
+      if (isDay(day)) {
+        const change = new Array<number>(SUM_COLUMNS.length).fill(0);
+        for (let i = 0; i < STATE_WIDTH; i++) {
+          const now = point[i + 3];
+          const before = previous?.[i + 3];
+          if (typeof now === 'number') change[i + 1] = sign * (now - (typeof before === 'number' ? before : 0));
+        }
+        for (const { l, a, key } of areas) this.addDaily(key, l, a, day, change);
+      }
+      previous = point;
+    }
+    // Visits per day, and per day and volunteer: counted first, then added once per area.
+    const perDay = new Map<number, number>();
+    const perVolunteer = new Map<string, { d: number; v: string; n: number }>();
+    for (const [day, volunteer] of digest.v) {
+      if (!isDay(day)) continue;
+      perDay.set(day, (perDay.get(day) ?? 0) + sign);
+      if (typeof volunteer === 'string') {
+        const k = `${day}|${volunteer}`;
+        const row = perVolunteer.get(k);
+        if (row) row.n += sign;
+        else perVolunteer.set(k, { d: day, v: volunteer, n: sign });
+      }
+    }
+    const buckets = new Map<string, { g: string; b: number }>();
+    for (const day of perDay.keys()) {
+      for (const [g, grain] of GRAINS) {
+        const b = bucketOf(grain, day);
+        buckets.set(`${g}|${b}`, { g, b });
+      }
+    }
+    const visits = new Array<number>(SUM_COLUMNS.length).fill(0);
+    for (const { l, a, key } of areas) {
+      for (const [day, n] of perDay) {
+        visits[0] = n;
+        this.addDaily(key, l, a, day, visits);
+        const markKey = `${key}${householdId}|${day}`;
+        const mark = this.marks.get(markKey);
+        if (mark) mark.n += sign;
+        else this.marks.set(markKey, { l, a, m: householdId, d: day, n: sign });
+      }
+      for (const [k, { d, v, n }] of perVolunteer) {
+        const presenceKey = key + k;
+        const row = this.presence.get(presenceKey);
+        if (row) row.n += n;
+        else this.presence.set(presenceKey, { l, a, d, v, n });
+      }
+      for (const [k, { g, b }] of buckets) {
+        const periodKey = key + k;
+        const row = this.periods.get(periodKey);
+        if (row) row.n += sign;
+        else this.periods.set(periodKey, { l, a, g, b, n: sign });
+      }
+    }
+  }
+
+  private addDaily(prefix: string, l: string, a: string, d: number, change: readonly number[]): void {
+    const key = prefix + d;
+    const row = this.daily.get(key);
+    if (row === undefined) this.daily.set(key, { l, a, d, c: [...change] });
+    else for (let i = 0; i < change.length; i++) row.c[i] = (row.c[i] ?? 0) + (change[i] ?? 0);
+  }
+
+  clear(): void {
+    this.digests = 0;
+    this.daily.clear();
+    this.periods.clear();
+    this.marks.clear();
+    this.presence.clear();
+  }
 }
 
 /** SQL for the bucket of the day number `day` in the grain `grain` (d, w, m, q, y), as bucketOf gives it. */
@@ -643,89 +737,63 @@ function bucketSql(grain: string, day: string): string {
     WHEN 'q' THEN ${year} * 4 + (${month} - 1) / 3 ELSE ${year} END`;
 }
 
-/** The digest's effective visits with a day: v[0] day, v[1] volunteer. */
-const STAGED_VISITS = `jsonb_array_elements(st.dv) AS v`;
-/** The staged digests' parts, read once per row (a digest is large enough to be stored compressed). */
-const STAGED = `WITH st AS MATERIALIZED (SELECT sign, household_id, digest->'k' AS dk, digest->'s' AS ds, digest->'v' AS dv FROM agg_stage)`;
-const HAS_DAY = `jsonb_typeof(v->0) = 'number'`;
-
 /**
- * Sums the staged digests (sign × contribution) into the tables, set-based, and empties the stage. A digest's
- * contribution, in each of its areas (k): every state point adds its state and takes away the previous point's
- * from its day on (sums, "as of"); every effective visit counts on its day (sums) and for its volunteer (presence);
- * the calendar buckets of its distinct visit days (periods); and the days it was visited on or stopped being visited
- * on, and the days a volunteer's presence came or went, as marks for the bitmaps (applyBits).
+ * Writes the staged sums (Stage) into the tables and empties the stage: the day sums into agg_sums (and the days that
+ * changed into agg_deltas, for applyRunning), the periods' visited households into agg_periods, the volunteers'
+ * presence into agg_presence, and the marks of the households' and volunteers' days that came or went into agg_marks
+ * (for applyBits). Only what changed: a sum that comes to zero writes nothing.
  */
-async function applyStage(tx: Executor): Promise<void> {
-  const states = Array.from({ length: STATE_WIDTH }, (_, i) => `(e.p->>${i + 3})::int - coalesce((e.q->>${i + 3})::int, 0) AS c${i + 1}`);
-  const zeros = Array.from({ length: STATE_WIDTH }, () => '0');
+async function applyStage(tx: Executor, stage: Stage): Promise<void> {
   const columns = SUM_COLUMNS.map((_, i) => `c${i}`);
-  // Per area and day (the weekly series reads these), and the same changes run into agg_running (applyRunning).
-  await tx.execute(sql.raw(`
-    ${STAGED},
-    daily AS MATERIALIZED (
-      SELECT kv->>0 AS level, kv->>1 AS area, t.day, ${columns.map((c) => `sum(st.sign * t.${c})::int AS ${c}`).join(', ')}
-      FROM st
-      CROSS JOIN LATERAL (
-        SELECT (e.p->>0)::int AS day, 0 AS c0, ${states.join(', ')}
-        FROM (
-          SELECT p, lag(p) OVER (ORDER BY n) AS q FROM jsonb_array_elements(st.ds) WITH ORDINALITY AS points(p, n)
-        ) e
-        UNION ALL
-        SELECT (v->>0)::int, 1, ${zeros.join(', ')} FROM ${STAGED_VISITS} WHERE ${HAS_DAY}
-      ) t
-      CROSS JOIN LATERAL jsonb_array_elements(st.dk) AS kv
-      GROUP BY 1, 2, 3
-    ),
-    deltas AS (
-      INSERT INTO agg_deltas (level, area, day, ${SUM_COLUMNS.join(', ')})
-      SELECT level, area, day, ${columns.join(', ')} FROM daily WHERE ${columns.map((c) => `${c} <> 0`).join(' OR ')})
-    INSERT INTO agg_sums (level, area, grain, bucket, ${SUM_COLUMNS.join(', ')})
-    SELECT level, area, 'd', day, ${columns.join(', ')} FROM daily
-    WHERE ${columns.map((c) => `${c} <> 0`).join(' OR ')}
-    ON CONFLICT (level, area, grain, bucket) DO UPDATE SET ${SUM_COLUMNS.map((c) => `${c} = agg_sums.${c} + EXCLUDED.${c}`).join(', ')}`));
+  const daily = [...stage.daily.values()]
+    .filter((r) => r.c.some((c) => c !== 0))
+    .map(({ l, a, d, c }) => Object.fromEntries([['l', l], ['a', a], ['d', d], ...c.map((v, i) => [`c${i}`, v])]));
+  if (daily.length > 0) {
+    // Per area and day (the weekly series reads these), and the same changes run into agg_running (applyRunning).
+    await tx.execute(sql`
+      WITH daily AS MATERIALIZED (
+        SELECT * FROM jsonb_to_recordset(${recordset(daily)}::jsonb)
+          AS x(l text, a text, d int, ${sql.raw(columns.map((c) => `${c} int`).join(', '))})),
+      deltas AS (
+        INSERT INTO agg_deltas (level, area, day, ${sql.raw(SUM_COLUMNS.join(', '))})
+        SELECT l, a, d, ${sql.raw(columns.join(', '))} FROM daily)
+      INSERT INTO agg_sums (level, area, grain, bucket, ${sql.raw(SUM_COLUMNS.join(', '))})
+      SELECT l, a, 'd', d, ${sql.raw(columns.join(', '))} FROM daily
+      ON CONFLICT (level, area, grain, bucket) DO UPDATE SET
+        ${sql.raw(SUM_COLUMNS.map((c) => `${c} = agg_sums.${c} + EXCLUDED.${c}`).join(', '))}`);
+  }
   await applyRunning(tx);
   // A household counts once per calendar bucket it was visited in, in each of its areas.
-  await tx.execute(sql.raw(`
-    ${STAGED}
-    INSERT INTO agg_periods (level, area, grain, bucket, visited_households)
-    SELECT kv->>0, kv->>1, b.grain, b.bucket, sum(st.sign)
-    FROM st
-    CROSS JOIN LATERAL (
-      SELECT DISTINCT g.grain, ${bucketSql('g.grain', '(v->>0)::int')} AS bucket
-      FROM ${STAGED_VISITS} CROSS JOIN (VALUES ('w'), ('m'), ('q'), ('y')) AS g(grain)
-      WHERE ${HAS_DAY}
-    ) b
-    CROSS JOIN LATERAL jsonb_array_elements(st.dk) AS kv
-    GROUP BY 1, 2, 3, 4 HAVING sum(st.sign) <> 0
-    ON CONFLICT (level, area, grain, bucket) DO UPDATE SET visited_households = agg_periods.visited_households + EXCLUDED.visited_households`));
+  const periods = [...stage.periods.values()].filter((r) => r.n !== 0);
+  if (periods.length > 0) {
+    await tx.execute(sql`
+      INSERT INTO agg_periods (level, area, grain, bucket, visited_households)
+      SELECT l, a, g, b, n FROM jsonb_to_recordset(${recordset(periods)}::jsonb) AS x(l text, a text, g text, b int, n int)
+      ON CONFLICT (level, area, grain, bucket) DO UPDATE SET visited_households = agg_periods.visited_households + EXCLUDED.visited_households`);
+  }
   // Each household's visit days that came or went, in each of its areas: slots to turn on or off (applyBits).
-  await tx.execute(sql.raw(`
-    ${STAGED}
-    INSERT INTO agg_marks (level, area, kind, member, day, is_on)
-    SELECT kv->>0, kv->>1, 'h', st.household_id, d.day, sum(st.sign) > 0
-    FROM st
-    CROSS JOIN LATERAL (SELECT DISTINCT (v->>0)::int AS day FROM ${STAGED_VISITS} WHERE ${HAS_DAY}) d
-    CROSS JOIN LATERAL jsonb_array_elements(st.dk) AS kv
-    GROUP BY 1, 2, 4, 5 HAVING sum(st.sign) <> 0`));
+  const marks = [...stage.marks.values()].filter((r) => r.n !== 0);
+  if (marks.length > 0) {
+    await tx.execute(sql`
+      INSERT INTO agg_marks (level, area, kind, member, day, is_on)
+      SELECT l, a, 'h', m, d, n > 0 FROM jsonb_to_recordset(${recordset(marks)}::jsonb) AS x(l text, a text, m uuid, d int, n int)`);
+  }
   // A volunteer is on in a day's bitmap while they have effective visits that day. Day rows only: the bitmaps
   // answer every longer period (month rows, written until 2026-11-23, were never read and stay until a rebuild).
-  await tx.execute(sql.raw(`
-    ${STAGED},
-    presence AS (
-    INSERT INTO agg_presence (level, area, grain, bucket, volunteer_id, visits)
-    SELECT kv->>0, kv->>1, 'd', (v->>0)::int, (v->>1)::uuid, sum(st.sign)
-    FROM st
-    CROSS JOIN LATERAL ${STAGED_VISITS}
-    CROSS JOIN LATERAL jsonb_array_elements(st.dk) AS kv
-    WHERE ${HAS_DAY} AND jsonb_typeof(v->1) = 'string'
-    GROUP BY 1, 2, 4, 5 HAVING sum(st.sign) <> 0
-    ON CONFLICT (level, area, grain, bucket, volunteer_id) DO UPDATE SET visits = agg_presence.visits + EXCLUDED.visits
-    RETURNING level, area, bucket, volunteer_id, visits)
-    INSERT INTO agg_marks (level, area, kind, member, day, is_on)
-    SELECT level, area, 'v', volunteer_id, bucket, visits > 0 FROM presence`));
+  const presence = [...stage.presence.values()].filter((r) => r.n !== 0);
+  if (presence.length > 0) {
+    await tx.execute(sql`
+      WITH presence AS (
+        INSERT INTO agg_presence (level, area, grain, bucket, volunteer_id, visits)
+        SELECT l, a, 'd', d, v, n FROM jsonb_to_recordset(${recordset(presence)}::jsonb) AS x(l text, a text, d int, v uuid, n int)
+        ON CONFLICT (level, area, grain, bucket, volunteer_id) DO UPDATE SET visits = agg_presence.visits + EXCLUDED.visits
+        RETURNING level, area, bucket, volunteer_id, visits)
+      INSERT INTO agg_marks (level, area, kind, member, day, is_on)
+      SELECT level, area, 'v', volunteer_id, bucket, visits > 0 FROM presence`);
+  }
   await applyBits(tx);
-  await tx.execute(sql`TRUNCATE agg_stage, agg_marks, agg_touched, agg_deltas`);
+  await tx.execute(sql`TRUNCATE agg_marks, agg_touched, agg_deltas`);
+  stage.clear();
 }
 
 /** SQL for the first day of the month of the day number `day`. */
