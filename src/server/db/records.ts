@@ -82,25 +82,41 @@ export function scopeCondition(scope: Scope) {
   }
 }
 
+/** A PostgreSQL array literal of strings, each quoted (ids, codes and hashes need no escapes; anything else gets them). */
+function textArray(values: readonly string[]): string {
+  let out = '{';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as string;
+    out += `${i === 0 ? '' : ','}"${/["\\]/.test(v) ? v.replace(/["\\]/g, '\\$&') : v}"`;
+  }
+  return `${out}}`;
+}
+
 export function recordsRepository(db: Executor) {
   const write = async (writes: readonly RecordWrite[], onConflict: SQL): Promise<Map<string, number>> => {
     const seqs = new Map<string, number>();
     if (writes.length === 0) return seqs;
-    const payload = JSON.stringify(
-      writes.map((w, ord) => ({
-        ord, entity: w.entity, id: w.id, province_code: w.provinceCode, commune_code: w.communeCode,
-        version: w.version, deleted: w.deleted, content_hash: w.contentHash, data: w.data, updated_by: w.updatedBy,
-      })),
-    );
+    // One array parameter per column, the records' content as one JSON array: each value crosses once, without a
+    // key name beside it (about a third fewer bytes than one JSON object per row, on the push's hot path). ROWS FROM
+    // zips them by position; the sequence numbers are taken in the given order.
     const rows = await rawRows<{ entity: string; id: string; seq: number }>(
       db,
       sql`INSERT INTO records (entity, id, province_code, commune_code, version, seq, deleted, content_hash, data, updated_by, updated_at)
           SELECT s.entity, s.id, s.province_code, s.commune_code, s.version, nextval('change_seq'), s.deleted,
                  s.content_hash, s.data, s.updated_by, now()
           FROM (
-            SELECT * FROM jsonb_to_recordset(${payload}::jsonb)
-              AS x(ord int, entity text, id uuid, province_code text, commune_code text, version int, deleted boolean,
-                   content_hash text, data jsonb, updated_by uuid)
+            SELECT * FROM ROWS FROM (
+              unnest(${textArray(writes.map((w) => w.entity))}::text[]),
+              unnest(${textArray(writes.map((w) => w.id))}::uuid[]),
+              unnest(${textArray(writes.map((w) => w.provinceCode))}::text[]),
+              unnest(${textArray(writes.map((w) => w.communeCode))}::text[]),
+              unnest(${`{${writes.map((w) => String(w.version)).join(',')}}`}::int[]),
+              unnest(${`{${writes.map((w) => (w.deleted ? 't' : 'f')).join(',')}}`}::boolean[]),
+              unnest(${textArray(writes.map((w) => w.contentHash))}::text[]),
+              jsonb_array_elements(${JSON.stringify(writes.map((w) => w.data))}::jsonb),
+              unnest(${textArray(writes.map((w) => w.updatedBy))}::uuid[])
+            ) WITH ORDINALITY
+              AS x(entity, id, province_code, commune_code, version, deleted, content_hash, data, updated_by, ord)
             ORDER BY ord
           ) s
           ${onConflict}
@@ -175,8 +191,10 @@ export function recordsRepository(db: Executor) {
     },
 
     /**
-     * Inserts rows known not to exist (looked up under the writers' lock), in the given order; returns their sequence
-     * numbers. A plain INSERT: about a third cheaper than the upsert's conflict handling on the push hot path.
+     * Inserts rows taken to be new (looked up under the writers' lock, or claimed new by the push), in the given order;
+     * returns their sequence numbers. A plain INSERT: about a third cheaper than the upsert's conflict handling on the
+     * push hot path. A row that exists fails the statement with the primary key's unique violation (23505,
+     * records_pkey): the push service then applies its group again, looking every record up.
      */
     insert(writes: readonly RecordWrite[]): Promise<Map<string, number>> {
       return write(writes, sql``);

@@ -4,7 +4,7 @@
  * The canonical text must never change (stored hashes are compared with new ones); it is built in one pass, since
  * hashing is most of a push's own CPU time.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 const quotedKeys = new Map<string, string>();
 
@@ -18,7 +18,15 @@ function quoted(key: string): string {
   return q;
 }
 
+/**
+ * Strings that may need JSON.stringify's escapes: `"`, `\\`, control characters (it escapes U+0000–U+001F; the
+ * others of \p{Cc} only take the slow path) and lone surrogates. Most strings of a record (ids, codes, dates, words)
+ * have none: they are quoted as they are, without a call into JSON.stringify — the same text.
+ */
+const MAY_NEED_ESCAPES = /["\\\p{Cc}\p{Cs}]/u;
+
 function canonical(value: unknown): string {
+  if (typeof value === 'string') return MAY_NEED_ESCAPES.test(value) ? JSON.stringify(value) : `"${value}"`;
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
   if (Array.isArray(value)) {
     let out = '[';
@@ -40,5 +48,5 @@ function canonical(value: unknown): string {
 }
 
 export function contentHash(record: Record<string, unknown>): string {
-  return createHash('sha256').update(canonical(record)).digest('hex');
+  return hash('sha256', canonical(record), 'hex');
 }

@@ -108,8 +108,38 @@ export function preparePush(user: AuthUser, deviceId: string, rawChanges: readon
   return { user, deviceId, changes };
 }
 
-/** Applies batches in order in one transaction under the writers' lock; one result list per batch. */
+/** A record the group took for new (not looked up) was stored after all: the group is applied again, looking it up. */
+class StoredAfterAll extends Error {}
+
+/** A unique violation of the records' primary key, from either driver (Drizzle wraps the driver's error as `cause`). */
+function isRecordKeyViolation(error: unknown): boolean {
+  for (let e: unknown = error; e !== null && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
+    const { code, constraint } = e as { code?: unknown; constraint?: unknown };
+    if (code === '23505') return constraint === 'records_pkey';
+  }
+  return false;
+}
+
+/**
+ * Applies batches in order in one transaction under the writers' lock; one result list per batch.
+ *
+ * A change that claims to create its record (`baseVersion` null: every visit, and new hamlets, households, people) is
+ * not looked up first: it is taken for new, and its row goes in with a plain INSERT, whose primary key refuses it if
+ * the record was stored after all (a retried push, an id conflict). Then the whole group is rolled back and applied
+ * again with every record looked up, so the answers are exactly those of a lookup first — at the price of one wasted
+ * transaction for a group that carries a stored record again. Parents and edits (`baseVersion` set) are always looked
+ * up. For the usual push of new visits this halves the lookup: only their households are read.
+ */
 export async function applyPushGroup(db: AppDb, batches: readonly PreparedPush[]): Promise<PushResult[][]> {
+  try {
+    return await applyGroup(db, batches, true);
+  } catch (error) {
+    if (!(error instanceof StoredAfterAll)) throw error;
+    return applyGroup(db, batches, false);
+  }
+}
+
+async function applyGroup(db: AppDb, batches: readonly PreparedPush[], newWithoutLookup: boolean): Promise<PushResult[][]> {
   return db.transaction(async (tx) => {
     await lockWriters(tx);
     const records = recordsRepository(tx);
@@ -118,7 +148,7 @@ export async function applyPushGroup(db: AppDb, batches: readonly PreparedPush[]
     for (const batch of batches) {
       for (const c of batch.changes) {
         if (!c.ok) continue;
-        wanted.set(c.target.key, c.target);
+        if (!newWithoutLookup || c.baseVersion !== null) wanted.set(c.target.key, c.target);
         if (c.parent) wanted.set(c.parent.key, c.parent);
       }
     }
@@ -144,7 +174,15 @@ export async function applyPushGroup(db: AppDb, batches: readonly PreparedPush[]
       const fresh: RecordWrite[] = [];
       const edits: RecordWrite[] = [];
       for (const [key, w] of writes) (current.get(key)?.stored === true ? edits : fresh).push(w);
-      const seqs = new Map([...(await records.insert(fresh)), ...(await records.upsert(edits))]);
+      let inserted: Map<string, number>;
+      try {
+        inserted = await records.insert(fresh);
+      } catch (error) {
+        // Only a record taken for new without a lookup can meet a stored row here (the others were looked up).
+        if (newWithoutLookup && isRecordKeyViolation(error)) throw new StoredAfterAll('a record taken for new was stored');
+        throw error;
+      }
+      const seqs = new Map([...inserted, ...(await records.upsert(edits))]);
       for (const [key, seq] of seqs) {
         const c = current.get(key);
         if (c) {
