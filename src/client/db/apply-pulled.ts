@@ -17,7 +17,7 @@ import { visitSchema, type Visit } from '../../shared/records.ts';
 import { pulledChangeSchema, type PulledChange } from '../../shared/sync.ts';
 import { getDb, type LocalHamlet, type LocalHousehold, type LocalPerson, type LocalSelfCheck, type LocalVisit } from './database.ts';
 import { outboxKey } from './outbox.ts';
-import { rebuildAllProjections, refreshHouseholds } from './projections.ts';
+import { foldFirstVisits, rebuildAllProjections, refreshHouseholds, slimVisit, type SlimVisit } from './projections.ts';
 import { getMeta, setMeta } from './meta.ts';
 import { ownAuthorIds, setSyncCursor } from './sync-state.ts';
 import { putPulledSelfChecks } from './self-checks.ts';
@@ -33,7 +33,7 @@ export class PulledChangeError extends Error {
 
 const TABLES = [
   'hamlets', 'households', 'people', 'visits', 'receipts', 'summaries', 'hamletTotals', 'outbox', 'meta', 'conflicts',
-  'selfChecks',
+  'selfChecks', 'pendingProjections',
 ] as const;
 
 /**
@@ -58,6 +58,37 @@ export interface PageOptions {
    * page.
    */
   moreFollow?: boolean;
+  /**
+   * The same object for every page of one pull (`newPullSession`): what the pull appended to each household, so the
+   * last page can fold first visits into summaries (projections.ts `foldFirstVisits`) instead of recomputing.
+   */
+  session?: PullSession;
+}
+
+/** A fresh pull keeps up to this many slim visits in memory (a few tens of MB); beyond, its rebuild reads them. */
+const FRESH_KEEP = 200_000;
+
+/** Pulled visits above this many are not kept for folding (memory): their households are refreshed. */
+const FOLD_KEEP = 20_000;
+
+/**
+ * Per household touched by one pull: the visits it appended (new events, no correction), or null when anything else
+ * of the household arrived (the household itself, a member, a correction, a changed copy of a visit) or when it was
+ * already waiting for a refresh from an earlier, interrupted pull — such households are refreshed, never folded.
+ */
+export interface PullSession {
+  appended: Map<string, LocalVisit[] | null>;
+  kept: number;
+  /**
+   * Decided on the pull's first page: the device held no visit then (a new or wiped phone), so every visit it holds at
+   * the end came in this pull — each is kept slim in memory (projections.ts `SlimVisit`) and the final rebuild does
+   * not read them again. Null when the device held visits, once a changed copy of a visit arrived, or past FRESH_KEEP.
+   */
+  fresh?: { ids: Set<string>; visits: Map<string, SlimVisit[]> } | null;
+}
+
+export function newPullSession(): PullSession {
+  return { appended: new Map(), kept: 0 };
 }
 
 /** Households whose projections wait for the last page of a pull (see `PageOptions.moreFollow`). */
@@ -83,11 +114,17 @@ export async function applyParsedPage(
   options: PageOptions = {},
 ): Promise<number> {
   const db = getDb();
+  const session = options.session ?? newPullSession();
   return db.transaction('rw', [...TABLES], async () => {
     // Self-checks are written by the server only: never in the outbox.
     const keys = parsed.map((c) => (c.entity === 'self-check' ? '' : outboxKey(c.entity, c.record.id)));
     // Every key of the outbox in one getAllKeys on its index (the outbox is short after a push), not an anyOf walk.
-    const [outboxKeys, ownIds] = await Promise.all([db.outbox.orderBy('key').keys(), ownAuthorIds()]);
+    const [outboxKeys, ownIds, visitsHeld] = await Promise.all([
+      db.outbox.orderBy('key').keys(),
+      ownAuthorIds(),
+      session.fresh === undefined ? db.visits.count() : -1,
+    ]);
+    if (session.fresh === undefined) session.fresh = visitsHeld === 0 ? { ids: new Set(), visits: new Map() } : null;
     const pending = new Set(outboxKeys);
     const incoming = parsed.filter((_, i) => !pending.has(keys[i] as string));
 
@@ -105,12 +142,15 @@ export async function applyParsedPage(
     // Only the own visits whose receipt the device lacks are read (usually none: a pull after a push brings back
     // exactly the visits whose answers were stored).
     const unconfirmed = ownVisits.filter((c) => heldReceipts.get(c.record.id) !== c.seq).map((c) => c.record.id);
-    const heldVisits = unconfirmed.length ? await db.visits.bulkGet(unconfirmed) : [];
+    const heldVisits = await readHeldVisits(unconfirmed);
     const searchTextOf = new Map(oldHouseholds.flatMap((h) => (h ? [[h.id, h.searchText] as const] : [])));
     const householdOfPerson = new Map(oldPeople.flatMap((p) => (p ? [[p.id, p.householdId] as const] : [])));
     const held = new Map(heldVisits.flatMap((v) => (v ? [[v.id, v] as const] : [])));
 
     const affected = new Set<string>();
+    // What this page did to each household (see PullSession): visits appended, or null for anything else.
+    const touched = new Map<string, LocalVisit[] | null>();
+    const block = (id: string) => touched.set(id, null);
     const hamlets: LocalHamlet[] = [];
     const households: LocalHousehold[] = [];
     const people: LocalPerson[] = [];
@@ -125,12 +165,17 @@ export async function applyParsedPage(
         case 'household':
           households.push({ ...change.record, searchText: searchTextOf.get(change.record.id) ?? '' });
           affected.add(change.record.id);
+          block(change.record.id);
           break;
         case 'person': {
           const before = householdOfPerson.get(change.record.id);
-          if (before !== undefined && before !== change.record.householdId) affected.add(before);
+          if (before !== undefined && before !== change.record.householdId) {
+            affected.add(before);
+            block(before);
+          }
           people.push(change.record);
           affected.add(change.record.householdId);
+          block(change.record.householdId);
           break;
         }
         case 'visit': {
@@ -141,6 +186,19 @@ export async function applyParsedPage(
           if (stored !== undefined && sameVisit(stored, change.record)) break;
           visits.push(change.record);
           affected.add(change.record.householdId);
+          const list = touched.get(change.record.householdId);
+          if (session.fresh) {
+            if (stored !== undefined || session.fresh.ids.size >= FRESH_KEEP) session.fresh = null;
+            else {
+              session.fresh.ids.add(id);
+              const slim = session.fresh.visits.get(change.record.householdId);
+              if (slim) slim.push(slimVisit(change.record));
+              else session.fresh.visits.set(change.record.householdId, [slimVisit(change.record)]);
+            }
+          }
+          if (stored !== undefined || change.record.corrects !== null) block(change.record.householdId);
+          else if (list === undefined) touched.set(change.record.householdId, [change.record]);
+          else list?.push(change.record);
           break;
         }
         case 'self-check':
@@ -164,11 +222,35 @@ export async function applyParsedPage(
       }
     }
     const waiting = (await getMeta<string[]>(REFRESH_PENDING)) ?? [];
+    const waitingSet = new Set(waiting);
+    for (const [id, list] of touched) {
+      const sofar = session.appended.get(id);
+      // A household waiting before this pull touched it has visits written that the session never saw.
+      const unseen = sofar === undefined && waitingSet.has(id);
+      if (list === null || sofar === null || unseen || session.kept + list.length > FOLD_KEEP) {
+        session.appended.set(id, null);
+      } else {
+        session.appended.set(id, sofar === undefined ? list : [...sofar, ...list]);
+        session.kept += list.length;
+      }
+    }
     if (options.moreFollow === true) {
       // Remembered with the page, so an interrupted pull still refreshes them with its next page.
       if (affected.size > 0) await setMeta(REFRESH_PENDING, [...new Set([...waiting, ...affected])]);
     } else {
-      await refreshProjections([...new Set([...waiting, ...affected])]);
+      const all = [...new Set([...waiting, ...affected])];
+      const appended = all.flatMap((id) => {
+        const list = session.appended.get(id);
+        return list ? [{ householdId: id, visits: list }] : [];
+      });
+      const fresh = session.fresh;
+      if (fresh && (await rebuildWanted(all)) && (await allVisitsInMemory(fresh.ids, pending))) {
+        await rebuildAllProjections(db, fresh.visits);
+      } else {
+        const folded = new Set(appended.map((a) => a.householdId));
+        const unfolded = await foldFirstVisits(db, appended);
+        await refreshProjections([...all.filter((id) => !folded.has(id)), ...unfolded]);
+      }
       if (waiting.length > 0) await db.meta.delete(REFRESH_PENDING);
     }
     await setSyncCursor(cursor);
@@ -196,11 +278,49 @@ const REBUILD_AT = 500;
  */
 async function refreshProjections(householdIds: readonly string[]): Promise<void> {
   const db = getDb();
-  if (householdIds.length >= REBUILD_AT && householdIds.length * 2 >= (await db.households.count())) {
+  if (await rebuildWanted(householdIds)) {
     await rebuildAllProjections(db);
   } else {
     await refreshHouseholds(db, householdIds);
   }
+}
+
+async function rebuildWanted(householdIds: readonly string[]): Promise<boolean> {
+  return householdIds.length >= REBUILD_AT && householdIds.length * 2 >= (await getDb().households.count());
+}
+
+/**
+ * Whether the device's visits are exactly those a fresh pull wrote (and folded): none saved here meanwhile (the
+ * outbox holds no visit) and as many stored as the pull brought — a visit that came another way fails the count.
+ */
+async function allVisitsInMemory(ids: ReadonlySet<string>, outboxKeys: ReadonlySet<unknown>): Promise<boolean> {
+  for (const key of outboxKeys) if (typeof key === 'string' && key.startsWith('visit:')) return false;
+  return (await getDb().visits.count()) === ids.size;
+}
+
+/** Up to this many visits are looked up one key each. */
+const FEW_VISITS = 32;
+
+/**
+ * The stored copies of these visits (most often none: a re-pull of a wiped device, its own visits coming back). A
+ * page's ids were made close in time (UUIDv7 sort by time), so the device's visit keys between the lowest and the
+ * highest are read in one request, and only the visits found are read; one request per id when there are few, or when
+ * the device holds many more visits of that time than the page asks for (someone else's busy days in between).
+ */
+async function readHeldVisits(ids: readonly string[]): Promise<(LocalVisit | undefined)[]> {
+  if (ids.length === 0) return [];
+  const db = getDb();
+  if (ids.length <= FEW_VISITS) return db.visits.bulkGet([...ids]);
+  const sorted = [...ids].sort();
+  const limit = ids.length * 2;
+  const keys = await db.visits
+    .where(':id')
+    .between(sorted[0] as string, sorted[sorted.length - 1] as string, true, true)
+    .limit(limit + 1)
+    .primaryKeys();
+  if (keys.length > limit) return db.visits.bulkGet([...ids]);
+  const wanted = new Set(ids);
+  return db.visits.bulkGet(keys.filter((k) => wanted.has(k)));
 }
 
 /** Whether the stored visit has exactly the pulled content. */

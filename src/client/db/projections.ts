@@ -12,7 +12,7 @@
  */
 import type { Dexie, Table, Transaction } from 'dexie';
 import { buildSearchText } from '../../shared/text-fold.ts';
-import { applySummary, emptyTotals, summarizeHousehold } from '../../shared/progress.ts';
+import { applySummary, emptyTotals, summarizeHousehold, type VisitEvent } from '../../shared/progress.ts';
 import type {
   HamletTotalsRow,
   LocalHousehold,
@@ -153,6 +153,83 @@ async function applyRefresh(
   await Promise.all(writes);
 }
 
+/** Visits that reached a household with nothing else of it changing: new events, none a correction. */
+export interface AppendedVisits {
+  householdId: string;
+  visits: readonly LocalVisit[];
+}
+
+/**
+ * Folds the first visits of never-visited households into their summaries and hamlet totals without reading any
+ * other visit or the households' members: a pull bringing a commune's new visits (another phone's day of work) then
+ * costs what arrived, not what the device holds. The stored summary of a household that has no visit holds all a
+ * recomputation needs but one thing — which of the visits' people are its living members — and those people are
+ * read by id. Exact or not done: a household without a summary, one visited before (a person's status then depends
+ * on visits not at hand), one whose saved visit is still queued (`pendingProjections`) or a correction among the
+ * visits is returned, for `refreshHouseholds`. The caller vouches that `visits` are ALL the household's visits
+ * written since its summary was computed (apply-pulled.ts keeps them per pull).
+ */
+export async function foldFirstVisits(src: TableSource, appended: readonly AppendedVisits[]): Promise<string[]> {
+  if (appended.length === 0) return [];
+  const t = tables(src);
+  const ids = appended.map((a) => a.householdId);
+  const personIds = [...new Set(appended.flatMap((a) => a.visits.flatMap((v) => v.outcomes.map((o) => o.personId))))];
+  const [summaries, queued, persons] = await Promise.all([
+    readByKeys(t.summaries, ids, (s) => s.householdId),
+    // The queue is almost always empty: its keys in one request, not a lookup per household.
+    (src.table('pendingProjections') as Table<PendingProjectionRow, string>).toCollection().primaryKeys(),
+    readByKeys(t.people, personIds, (p) => p.id),
+  ]);
+  const personById = new Map(persons.flatMap((p) => (p ? [[p.id, p] as const] : [])));
+  const isQueued = new Set(queued);
+  const deltas = new Map<string, HamletTotalsRow>();
+  const summaryPuts: SummaryRow[] = [];
+  const notFolded: string[] = [];
+  appended.forEach(({ householdId, visits }, i) => {
+    const old = summaries[i];
+    if (!old || old.visited || isQueued.has(householdId) || visits.length === 0 || visits.some((v) => v.corrects !== null)) {
+      notFolded.push(householdId);
+      return;
+    }
+    // Outcomes of people who are not living members of the household count for nothing, as in summarizeHousehold.
+    const living = [...new Set(visits.flatMap((v) => v.outcomes.map((o) => o.personId)))].filter((id) => {
+      const p = personById.get(id);
+      return p !== undefined && !p.deleted && p.householdId === householdId;
+    });
+    // `people` stays the stored count of living members: no member changed (the caller's promise).
+    const summary: SummaryRow = { householdId, hamletId: old.hamletId, ...summarizeHousehold(living, visits), people: old.people };
+    summaryPuts.push(summary);
+    let d = deltas.get(old.hamletId);
+    if (!d) deltas.set(old.hamletId, (d = { hamletId: old.hamletId, ...emptyTotals() }));
+    applySummary(d, old, -1);
+    applySummary(d, summary, 1);
+  });
+  if (summaryPuts.length === 0) return notFolded;
+  const changed = [...deltas.values()];
+  const currents = await t.hamletTotals.bulkGet(changed.map((d) => d.hamletId));
+  await Promise.all([
+    t.summaries.bulkPut(summaryPuts),
+    t.hamletTotals.bulkPut(
+      changed.map((d, i) => {
+        const current = currents[i] ?? { hamletId: d.hamletId, ...emptyTotals() };
+        addTotals(current, d);
+        return current;
+      }),
+    ),
+  ]);
+  return notFolded;
+}
+
+/**
+ * The rows of these keys, in order. A key costs a request of its own; a whole-table read costs a fraction of that per
+ * row, so when the keys are a large share of the table (a commune's day of visits on a small device) the table is read.
+ */
+async function readByKeys<T>(table: Table<T, string>, keys: readonly string[], keyOf: (row: T) => string): Promise<(T | undefined)[]> {
+  if (keys.length * 3 < (await table.count())) return table.bulkGet([...keys]);
+  const byKey = new Map((await table.toArray()).map((row) => [keyOf(row), row] as const));
+  return keys.map((k) => byKey.get(k));
+}
+
 function addTotals(into: HamletTotalsRow, d: HamletTotalsRow): void {
   into.households += d.households;
   into.visited += d.visited;
@@ -231,17 +308,21 @@ export function settleOnOpen(db: Dexie): Promise<void> {
  * than reading it: a pull of visits changes no search text, and leaves the summaries of unvisited households as they
  * were), and rows that should not exist are deleted.
  */
-export async function rebuildAllProjections(src: TableSource | Transaction): Promise<void> {
+export async function rebuildAllProjections(
+  src: TableSource | Transaction,
+  fromMemory?: ReadonlyMap<string, readonly VisitEvent[]>,
+): Promise<void> {
   const t = tables(src);
   const [households, people, visits, oldSummaries, oldTotals] = await Promise.all([
     t.households.toArray(),
     t.people.toArray(),
-    t.visits.toArray(),
+    // Not read when the caller holds every visit (`fromMemory`, see SlimVisit): the largest table by far.
+    fromMemory ? [] : t.visits.toArray(),
     t.summaries.toArray(),
     t.hamletTotals.toArray(),
   ]);
   const peopleBy = groupBy(people, (p) => p.householdId);
-  const visitsBy = groupBy(visits, (v) => v.householdId);
+  const visitsBy: ReadonlyMap<string, readonly VisitEvent[]> = fromMemory ?? groupBy(visits, (v) => v.householdId);
   const totals = new Map<string, HamletTotalsRow>();
   const summaries = new Map<string, SummaryRow>();
   const updated: LocalHousehold[] = [];
@@ -279,6 +360,22 @@ export async function rebuildAllProjections(src: TableSource | Transaction): Pro
   if (h.deletes.length) writes.push(t.hamletTotals.bulkDelete(h.deletes));
   if (h.puts.length) writes.push(t.hamletTotals.bulkPut(h.puts));
   await Promise.all(writes);
+}
+
+/**
+ * What `summarizeHousehold` reads of a visit, without its notes and sub-skills: a pull onto a device that held no visit
+ * (a new or wiped phone) keeps these per household as its pages go by, and its final rebuild summarizes from them
+ * instead of reading every visit it has just written (projections are the same function of the same events).
+ */
+export type SlimVisit = Pick<LocalVisit, 'id' | 'visitedAt' | 'recordedAt' | 'corrects' | 'followUpOn' | 'notes' | 'authorId'> & {
+  outcomes: LocalVisit['outcomes'];
+};
+
+export function slimVisit(v: LocalVisit): SlimVisit {
+  return {
+    id: v.id, visitedAt: v.visitedAt, recordedAt: v.recordedAt, corrects: v.corrects, followUpOn: v.followUpOn, notes: '',
+    authorId: '', outcomes: v.outcomes.map((o) => ({ personId: o.personId, skill: o.skill, outcome: o.outcome, subSkills: [] })),
+  };
 }
 
 /** Whether a stored row equals a computed one (both plain JSON data, properties written in the same order). */

@@ -8,7 +8,9 @@
  */
 import { MAX_PULL_PAGE, MAX_PUSH_BATCH, type PushResult } from '../../shared/sync.ts';
 import { replaceConflicts } from '../db/conflicts.ts';
-import { applyParsedPage, parsePulledChanges, PulledChangeError, refreshWaitingHouseholds } from '../db/apply-pulled.ts';
+import {
+  applyParsedPage, newPullSession, parsePulledChanges, PulledChangeError, refreshWaitingHouseholds,
+} from '../db/apply-pulled.ts';
 import { getDeviceId } from '../db/meta.ts';
 import { applyPushResults, readNextBatch, type PushItem } from '../db/push-batch.ts';
 import { clearSession, getSession, getSyncCursor, updateSyncStatus } from '../db/sync-state.ts';
@@ -137,6 +139,8 @@ async function pullAll(pageSize: number, report: SyncReport): Promise<void> {
     pull(after, pageSize).then((page) => ({ ...page, parsed: parsePulledChanges(page.changes) }));
   let after = await getSyncCursor();
   let next = fetchPage(after);
+  // What the pull appends to each household, so its last page folds first visits in rather than recomputing.
+  const session = newPullSession();
   try {
     for (;;) {
       const page = await next;
@@ -146,7 +150,7 @@ async function pullAll(pageSize: number, report: SyncReport): Promise<void> {
         // Awaited on the next turn; if this page fails to apply, the pass ends and nobody awaits it.
         next.catch(() => undefined);
       }
-      report.pulled += await applyParsedPage(page.parsed, page.cursor, { moreFollow: more });
+      report.pulled += await applyParsedPage(page.parsed, page.cursor, { moreFollow: more, session });
       if (!more) return;
       after = page.cursor;
     }
