@@ -22,6 +22,7 @@ import { getMeta, setMeta } from './meta.ts';
 import { ownAuthorIds, setSyncCursor } from './sync-state.ts';
 import { putPulledSelfChecks } from './self-checks.ts';
 import { addReceipts, readReceipts } from './receipts.ts';
+import { readVisitsById } from './visits-by-id.ts';
 
 /** A pulled change the shared contract does not accept: the page is refused as a whole. */
 export class PulledChangeError extends Error {
@@ -142,7 +143,7 @@ export async function applyParsedPage(
     // Only the own visits whose receipt the device lacks are read (usually none: a pull after a push brings back
     // exactly the visits whose answers were stored).
     const unconfirmed = ownVisits.filter((c) => heldReceipts.get(c.record.id) !== c.seq).map((c) => c.record.id);
-    const heldVisits = await readHeldVisits(unconfirmed);
+    const heldVisits = await readVisitsById(unconfirmed);
     const searchTextOf = new Map(oldHouseholds.flatMap((h) => (h ? [[h.id, h.searchText] as const] : [])));
     const householdOfPerson = new Map(oldPeople.flatMap((p) => (p ? [[p.id, p.householdId] as const] : [])));
     const held = new Map(heldVisits.flatMap((v) => (v ? [[v.id, v] as const] : [])));
@@ -296,31 +297,6 @@ async function rebuildWanted(householdIds: readonly string[]): Promise<boolean> 
 async function allVisitsInMemory(ids: ReadonlySet<string>, outboxKeys: ReadonlySet<unknown>): Promise<boolean> {
   for (const key of outboxKeys) if (typeof key === 'string' && key.startsWith('visit:')) return false;
   return (await getDb().visits.count()) === ids.size;
-}
-
-/** Up to this many visits are looked up one key each. */
-const FEW_VISITS = 32;
-
-/**
- * The stored copies of these visits (most often none: a re-pull of a wiped device, its own visits coming back). A
- * page's ids were made close in time (UUIDv7 sort by time), so the device's visit keys between the lowest and the
- * highest are read in one request, and only the visits found are read; one request per id when there are few, or when
- * the device holds many more visits of that time than the page asks for (someone else's busy days in between).
- */
-async function readHeldVisits(ids: readonly string[]): Promise<(LocalVisit | undefined)[]> {
-  if (ids.length === 0) return [];
-  const db = getDb();
-  if (ids.length <= FEW_VISITS) return db.visits.bulkGet([...ids]);
-  const sorted = [...ids].sort();
-  const limit = ids.length * 2;
-  const keys = await db.visits
-    .where(':id')
-    .between(sorted[0] as string, sorted[sorted.length - 1] as string, true, true)
-    .limit(limit + 1)
-    .primaryKeys();
-  if (keys.length > limit) return db.visits.bulkGet([...ids]);
-  const wanted = new Set(ids);
-  return db.visits.bulkGet(keys.filter((k) => wanted.has(k)));
 }
 
 /** Whether the stored visit has exactly the pulled content. */

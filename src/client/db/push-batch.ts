@@ -8,9 +8,10 @@
  */
 import { recordSchemas, type Entity } from '../../shared/records.ts';
 import type { Change, PushResult } from '../../shared/sync.ts';
-import { getDb, type LocalVisit, type OutboxEntry } from './database.ts';
+import { getDb, type OutboxEntry } from './database.ts';
 import { isSendable } from './outbox.ts';
 import { addReceipts } from './receipts.ts';
+import { readVisitsById } from './visits-by-id.ts';
 
 export interface PushItem {
   key: string;
@@ -86,7 +87,7 @@ export async function readNextBatch(limit: number, skip: ReadonlySet<string>, af
       db.hamlets.bulkGet(idsOf('hamlet')),
       db.households.bulkGet(idsOf('household')),
       db.people.bulkGet(idsOf('person')),
-      readVisits(idsOf('visit')),
+      readVisitsById(idsOf('visit')),
     ]);
     const records = new Map<string, object>();
     for (const r of [...hamlets, ...households, ...people, ...visits]) if (r) records.set(r.id, r);
@@ -105,30 +106,6 @@ export async function readNextBatch(limit: number, skip: ReadonlySet<string>, af
   });
   if (read.orphans.length) await dropOrphans(read.orphans);
   return { items: read.items, next: read.next };
-}
-
-/**
- * Visits by id. A batch's visits were logged one after another on this device, and their UUIDv7 ids sort by time:
- * they usually fill one stretch of the table's key order, read with one getAll, several times faster than a get per
- * visit. Visits pulled from teammates may sit in the same stretch; the read stops at twice the batch, and whatever
- * it did not find is read by key.
- */
-async function readVisits(ids: readonly string[]): Promise<(LocalVisit | undefined)[]> {
-  if (ids.length < 2) return getDb().visits.bulkGet([...ids]);
-  const sorted = [...ids].sort();
-  const found = new Map<string, LocalVisit>();
-  const stretch = await getDb()
-    .visits.where(':id')
-    .between(sorted[0] as string, sorted[sorted.length - 1] as string, true, true)
-    .limit(ids.length * 2)
-    .toArray();
-  for (const v of stretch) found.set(v.id, v);
-  const missing = ids.filter((id) => !found.has(id));
-  if (missing.length > 0) {
-    const rest = await getDb().visits.bulkGet(missing);
-    for (const v of rest) if (v) found.set(v.id, v);
-  }
-  return ids.map((id) => found.get(id));
 }
 
 /** The first batch of a run: `readNextBatch` from the start of the outbox. */
