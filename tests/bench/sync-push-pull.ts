@@ -168,19 +168,26 @@ async function pullRun(server: RunningServer, harnessDir: string, phone: string,
   }
 }
 
-/** One device's push with its steps taken in turn and timed (harness `profilePush`). */
-async function profileRun(server: RunningServer, harnessDir: string, phone: string) {
-  const device = await loggedIn(server, harnessDir, phone);
+/**
+ * One device's push with its steps taken in turn and timed (harness `profilePush`), the same visits pulled back, and
+ * a second phone of the commune (synced before the push) pulling them as new, steps in turn too.
+ */
+async function profileRun(server: RunningServer, harnessDir: string, phones: readonly [string, string]) {
+  const device = await loggedIn(server, harnessDir, phones[0]);
+  const other = await loggedIn(server, harnessDir, phones[1]);
   try {
     const { page } = device;
     check(await page.evaluate(() => window.syncBench.sync()), 'initial pull');
+    check(await other.page.evaluate(() => window.syncBench.sync()), 'second phone initial pull');
     await page.evaluate(([n, id]) => window.syncBench.seedOutboxVisits(n, id), [VISITS, device.userId] as const);
     const push = await page.evaluate(() => window.syncBench.profilePush());
     // The same visits pulled back (new to the device's cursor), steps in turn, with the projection refresh timed apart.
     const pull = await page.evaluate(() => window.syncBench.profilePull(undefined, true));
-    return { ...push, pull };
+    const newPull = await other.page.evaluate(() => window.syncBench.profilePull());
+    return { ...push, pull, newPull };
   } finally {
     await device.close();
+    await other.close();
   }
 }
 
@@ -194,7 +201,7 @@ export async function runSyncPushPullBench(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'tn-sync-bench-data-'));
   const pairs = (prefix: string) =>
     Array.from({ length: RUNS }, (_, i) => [`091200${prefix}${i}1`, `091200${prefix}${i}2`] as const);
-  const phones = { loop: pairs('01'), slow: pairs('02'), pull: '0912000301', profile: '0912000401' };
+  const phones = { loop: pairs('01'), slow: pairs('02'), pull: '0912000301', profile: ['0912000401', '0912000402'] as const };
   let commune = 15000;
   const next = () => String((commune += 3));
   const t0 = Date.now();
@@ -202,7 +209,7 @@ export async function runSyncPushPullBench(): Promise<void> {
   const specs = [
     ...(PARTS.has('loopback') ? phones.loop.map(([a, b]) => base(next(), a, 0, [b])) : []),
     ...(PARTS.has('slow') ? phones.slow.map(([a, b]) => base(next(), a, 0, [b])) : []),
-    ...(PARTS.has('profile') ? [base(next(), phones.profile)] : []),
+    ...(PARTS.has('profile') ? [base(next(), phones.profile[0], 0, [phones.profile[1]])] : []),
     ...(PARTS.has('pull') ? [pullSpec] : []),
   ];
   const prepared = await prepareServerData({ kind: 'pglite', dataDir: join(dataDir, 'pglite') }, specs);
@@ -299,6 +306,16 @@ export async function runSyncPushPullBench(): Promise<void> {
       // Timed apart and left out of the total: it refreshes every household the page names, where the page itself
       // refreshes only those whose records it wrote (none when its visits come back unchanged).
       ['projections of every household the page names, refreshed again alone (not in the total)', `${fmt(pull.refreshMs / 1000, 2)} s`, '', ''],
+    ]);
+    const { newPull } = profile;
+    const newShare = (ms: number) => `${fmt(ms / 1000, 2)} s (${fmt((100 * ms) / newPull.totalMs, 0)} %)`;
+    printTable(`Where a second phone's pull of those ${newPull.pulled} visits (new to it) spends its time (${newPull.pages} pages, steps in turn; the engine overlaps them)`, [
+      ['total, steps in turn', `${fmt(newPull.totalMs / 1000, 2)} s → ${fmt(newPull.pulled / (newPull.totalMs / 1000), 0)} records/s`, '', ''],
+      ['request → answer headers (network + server)', newShare(newPull.serverMs), '', ''],
+      ['answer body + JSON parse', newShare(newPull.requestMs - newPull.serverMs), '', ''],
+      ['contract check of every change (parsePulledChanges)', newShare(newPull.parseMs), '', ''],
+      ['page transactions in IndexedDB (applyParsedPage)', newShare(newPull.applyMs), '', ''],
+      ['  of which the last page (it refreshes the projections of every household the pull touched)', newShare(newPull.lastApplyMs), '', ''],
     ]);
   } catch (error) {
     console.error(server.output().split('\n').slice(-30).join('\n'));
