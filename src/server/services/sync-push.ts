@@ -16,7 +16,8 @@
  * committed on their own: before a batch touches a record an earlier batch of the group wrote, those writes are
  * flushed, so versions, receipts and conflicts are what one transaction per batch would give. If a group fails, its
  * batches are retried one by one, so one request's failure is never another's. Before each group the writer lets
- * the event loop turn once, so that requests already received join it (PGlite never yields while it works).
+ * the event loop turn a few times (TURNS_BEFORE_GROUP), so that requests already received join it and connections
+ * waiting to be accepted are (PGlite never yields while it works).
  *
  * Pushes go first: background work (the totals' catch-up) waits for `pushesQuiet` before each of its short
  * transactions; a push counts from its first byte (`arriving`, called by the route) to its answer.
