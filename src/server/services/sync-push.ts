@@ -354,22 +354,22 @@ export async function pushesQuiet(db: AppDb, maxWaitMs: number): Promise<void> {
 }
 
 /**
- * The group-commit writer of one database. A batch that arrives while the writer is idle starts a transaction at
- * once; the batches that arrive meanwhile wait and go together in the next, up to `maxChanges` changes a group.
- */
-/**
  * Event-loop turns the writer gives away before each group. Node's libuv accepts ONE new connection per turn (one
  * accept per wake-up of the listening socket), and on PGlite a group holds the thread for its whole transaction
  * (~0.3 s for 2,000 changes). With a single turn, 100 phones connecting at once under load were accepted one per
  * group: the last waited ~10 s in the kernel's queue before the server saw its request (ingest bench, p99 ≈ 10 s
  * against a server-side p99 of 0.8 s). An idle turn costs microseconds; a busy one reads requests that join the group.
  */
-export const TURNS_BEFORE_GROUP = 32;
+const TURNS_BEFORE_GROUP = 32;
 
 async function loopTurns(n: number): Promise<void> {
   for (let i = 0; i < n; i++) await new Promise<void>((resolve) => setImmediate(resolve));
 }
 
+/**
+ * The group-commit writer of one database. A batch that arrives while the writer is idle starts a transaction at
+ * once; the batches that arrive meanwhile wait and go together in the next, up to `maxChanges` changes a group.
+ */
 export function createPushWriter(
   db: AppDb,
   options: { maxChanges?: number; statistics?: RecordStatistics } = {},
