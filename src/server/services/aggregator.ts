@@ -12,8 +12,8 @@
  * and its new one (sign +1) are summed in JavaScript (Stage) into what changes per area and day, and a few grouped
  * statements write those sums into the tables (applyStage), run the day sums into running sums (applyRunning) and
  * turn the visit days into bitmaps (applyBits). (Until 2026-11-23 the digests were staged in `agg_stage` and taken
- * apart again in SQL by four statements: a third of the catch-up's time on PGlite. The table stays, empty.) After large catch-ups the tables' statistics are refreshed in the background (PGlite has no
- * autovacuum).
+ * apart again in SQL by four statements: a third of the catch-up's time on PGlite; migration 0007 drops the table.)
+ * After large catch-ups the tables' statistics are refreshed in the background (PGlite has no autovacuum).
  *
  * Household-centred: a household's whole contribution to the sums is a pure function of its record, its people,
  * its visit events and its self-checks (`computeDigest`). When any of them changes, the household's previous
@@ -941,7 +941,7 @@ export interface Aggregator {
 }
 
 const AGG_TABLES = [
-  'agg_stage', 'agg_marks', 'agg_touched', 'agg_deltas', 'agg_hamlets', 'agg_households', 'agg_people', 'agg_visits',
+  'agg_marks', 'agg_touched', 'agg_deltas', 'agg_hamlets', 'agg_households', 'agg_people', 'agg_visits',
   'agg_self_checks', 'agg_sums', 'agg_running', 'agg_periods', 'agg_presence', 'agg_slots', 'agg_bits',
 ].join(', ');
 
