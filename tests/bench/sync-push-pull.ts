@@ -97,6 +97,8 @@ interface PushRun {
   pushRequests: number;
   pulled: number;
   basePerS: number;
+  /** The second phone's bare IndexedDB writes of 10,000 visit rows, right after its pull (harness `idbFloor`). */
+  floorPerS: number;
 }
 
 async function loggedIn(server: RunningServer, harnessDir: string, phone: string) {
@@ -137,6 +139,7 @@ async function pushRun(
     check(n, 'second phone pull');
     if (n.report.kind !== 'synced' || n.report.pulled !== VISITS) throw new Error(`second phone pulled ${JSON.stringify(n.report)}`);
     const pulled = r.report.pulled;
+    const floor = await puller.page.evaluate((v) => window.syncBench.idbFloor(v), VISITS);
     return {
       pushPerS: VISITS / (r.pushMs / 1000),
       pullPerS: pulled / (r.pullMs / 1000),
@@ -147,6 +150,7 @@ async function pushRun(
       pushRequests: r.push.requests,
       pulled,
       basePerS: first.report.kind === 'synced' ? first.report.pulled / (first.pullMs / 1000) : NaN,
+      floorPerS: floor.rows / (floor.ms / 1000),
     };
   } finally {
     await pusher.close();
@@ -162,7 +166,11 @@ async function pullRun(server: RunningServer, harnessDir: string, phone: string,
     const r = await page.evaluate((size) => window.syncBench.sync(size ? { pullPageSize: size } : {}), pullPageSize);
     check(r, 'pull');
     const pulled = r.report.kind === 'synced' ? r.report.pulled : 0;
-    return { pulled, ms: r.pullMs, perS: pulled / (r.pullMs / 1000), pages: r.pull.requests, down: r.pull.down };
+    const floor = await page.evaluate((v) => window.syncBench.idbFloor(v), VISITS);
+    return {
+      pulled, ms: r.pullMs, perS: pulled / (r.pullMs / 1000), pages: r.pull.requests, down: r.pull.down,
+      floorPerS: floor.rows / (floor.ms / 1000),
+    };
   } finally {
     await device.close();
   }
@@ -194,6 +202,18 @@ async function profileRun(server: RunningServer, harnessDir: string, phones: rea
 const loadAverage = () => loadavg().map((l) => fmt(l, 1)).join(' ');
 const perS = (xs: number[]) => `${fmt(median(xs), 0)}/s median (${xs.map((x) => fmt(x, 0)).join(', ')})`;
 const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
+/**
+ * The pull's ceiling on this machine, measured on the same phone in the same run: IndexedDB's bare writes, one row per
+ * record as the app stores them. A pull can be no faster than writing what it brings, before its network, server,
+ * contract check and projections.
+ */
+const floorRows = (floor: number[], ratios: number[]): [string, string, string, string][] =>
+  floor.length === 0
+    ? []
+    : [
+        ['  bare IndexedDB writes, 10,000 visit rows, same phone (baseline, same run)', perS(floor), 'the pull\'s ceiling', ''],
+        ['  pull vs bare writes (median of per-run ratios)', `${fmt(median(ratios), 2)}×`, '', ''],
+      ];
 const mb = (b: number) => `${fmt(b / 1024 / 1024, 2)} MiB`;
 
 export async function runSyncPushPullBench(): Promise<void> {
@@ -233,7 +253,8 @@ export async function runSyncPushPullBench(): Promise<void> {
       loop.push(r);
       loopOne.push(one);
       console.log(`  loopback run: push ${fmt(r.pushPerS, 0)} visits/s (one request at a time: ${fmt(one.pushPerS, 0)}), ` +
-        `pull-back ${fmt(r.pullPerS, 0)} visits/s, second phone pulls ${fmt(r.newPullPerS, 0)} visits/s; load ${loadAverage()}`);
+        `pull-back ${fmt(r.pullPerS, 0)} visits/s, second phone pulls ${fmt(r.newPullPerS, 0)} visits/s ` +
+        `(bare IndexedDB writes ${fmt(r.floorPerS, 0)} rows/s); load ${loadAverage()}`);
     }
     const slow: PushRun[] = [];
     const slowOne: PushRun[] = [];
@@ -253,7 +274,8 @@ export async function runSyncPushPullBench(): Promise<void> {
     for (let i = 0; PARTS.has('pull') && i < RUNS; i++) {
       pulls.push(await pullRun(server, harnessDir, phones.pull));
       const p = pulls.at(-1)!;
-      console.log(`  fresh-device pull run: ${p.pulled} records in ${fmt(p.ms / 1000, 1)} s → ${fmt(p.perS, 0)}/s; load ${loadAverage()}`);
+      console.log(`  fresh-device pull run: ${p.pulled} records in ${fmt(p.ms / 1000, 1)} s → ${fmt(p.perS, 0)}/s ` +
+        `(bare IndexedDB writes ${fmt(p.floorPerS, 0)} rows/s); load ${loadAverage()}`);
     }
 
     const pushL = loop.map((r) => r.pushPerS);
@@ -272,6 +294,7 @@ export async function runSyncPushPullBench(): Promise<void> {
         ['  requests per run', `${loop[0]?.pushRequests ?? 0} pushes, ${mb(median(loop.map((r) => r.up)))} up (gzip)`, '', ''],
         ['pull 10,000 new visits (another phone\'s), loopback', perS(newL), '≥ 5,000/s', verdict(median(newL) >= 5000)],
         ['  vs PouchDB 9 anchor (1,079/s)', `${fmt(median(newL) / ANCHOR.pull, 1)}×`, '', ''],
+        ...floorRows(loop.map((r) => r.floorPerS), loop.map((r) => r.newPullPerS / r.floorPerS)),
         ['pull 10,000 own visits back (held already), loopback', perS(pullL), '', ''],
         ['push 10,000 visits, slow 4G', perS(pushS), '≥ 550/s', verdict(median(pushS) >= 550)],
         ['  one push request at a time (baseline, same run)', perS(slowOne.map((r) => r.pushPerS)), '', ''],
@@ -282,6 +305,7 @@ export async function runSyncPushPullBench(): Promise<void> {
         [`pull ${pullRecords.toLocaleString('en')} records, fresh device`, perS(pull100), '≥ 5,000/s', verdict(median(pull100) >= 5000)],
         ['  time', `${fmt(median(pulls.map((r) => r.ms)) / 1000, 1)} s median, ${pulls[0]?.pages ?? 0} pages, ${mb(median(pulls.map((r) => r.down)))} down`, '', ''],
         ['  vs PouchDB 9 anchor (1,079/s)', `${fmt(median(pull100) / ANCHOR.pull, 1)}×`, '', ''],
+        ...floorRows(pulls.map((r) => r.floorPerS), pulls.map((r) => r.perS / r.floorPerS)),
         ['pull 8,010 records (first login, set-up)', perS([...loop, ...slow].map((r) => r.basePerS)), '', ''],
       ],
     );
@@ -294,6 +318,8 @@ export async function runSyncPushPullBench(): Promise<void> {
       ['fetch → answer headers (network + server)', share(profile.serverMs), '', ''],
       ['answer body + parse (rest of the request)', share(profile.requestMs - profile.encodeMs - profile.serverMs), '', ''],
       ['apply answers in IndexedDB (applyPushResults)', share(profile.applyMs), '', ''],
+      // Were the device free (no IndexedDB, no encoding) and the server on a core of its own, a push could go no faster.
+      ['the server\'s ceiling: visits / (fetch → headers) time', `${fmt(profile.pushed / (profile.serverMs / 1000), 0)} visits/s`, '', ''],
     ]);
     const { pull } = profile;
     const pullShare = (ms: number) => `${fmt(ms / 1000, 2)} s (${fmt((100 * ms) / pull.totalMs, 0)} %)`;

@@ -244,6 +244,40 @@ async function profilePull(pageSize = MAX_PULL_PAGE, measureRefresh = false) {
   return { ...t, totalMs: performance.now() - t0 - t.refreshMs, down: phaseOf(records, '/api/sync/pull').down };
 }
 
+/**
+ * The floor under any pull: the device's own visits (as the pull stored them) written again with the bare IndexedDB
+ * API into a scratch database with the same key and index as `visits`, one row per visit, 2,000 a transaction (a
+ * pull page), no Dexie, no other table, no reads. Only the writes are timed; the scratch database is deleted after.
+ */
+async function idbFloor(n: number): Promise<{ rows: number; ms: number }> {
+  const rows = await getDb().visits.limit(n).toArray();
+  const name = `idb-floor-${Date.now()}`;
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const request = indexedDB.open(name, 1);
+    request.onupgradeneeded = () => request.result.createObjectStore('visits', { keyPath: 'id' }).createIndex('householdId', 'householdId');
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  const t0 = performance.now();
+  for (let i = 0; i < rows.length; i += MAX_PULL_PAGE) {
+    await new Promise<void>((resolve, reject) => {
+      const tx = db.transaction('visits', 'readwrite');
+      const store = tx.objectStore('visits');
+      for (const row of rows.slice(i, i + MAX_PULL_PAGE)) store.put(row);
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error);
+      tx.onabort = () => reject(tx.error);
+    });
+  }
+  const ms = performance.now() - t0;
+  db.close();
+  await new Promise<void>((resolve) => {
+    const request = indexedDB.deleteDatabase(name);
+    request.onsuccess = request.onerror = request.onblocked = () => resolve();
+  });
+  return { rows: rows.length, ms };
+}
+
 async function counts() {
   const db = getDb();
   return {
@@ -264,9 +298,10 @@ declare global {
       profilePush: typeof profilePush;
       profilePull: typeof profilePull;
       counts: typeof counts;
+      idbFloor: typeof idbFloor;
     };
   }
 }
 
-window.syncBench = { login, seedOutboxVisits, sync, profilePush, profilePull, counts };
+window.syncBench = { login, seedOutboxVisits, sync, profilePush, profilePull, counts, idbFloor };
 document.getElementById('status')!.textContent = 'ready';
