@@ -20,6 +20,7 @@ import { createCccdCipher } from './services/cccd-crypto.ts';
 import { householdLinkRoutes } from './routes/household-links.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { createAggregator } from './services/aggregator.ts';
+import { pushesFirst } from './services/sync-push.ts';
 import { foregroundQuiet, installForegroundRequests } from './plugins/foreground-requests.ts';
 import { SUBMIT_LIMIT_PER_CODE, SUBMIT_LIMIT_PER_IP } from '../shared/household-link.ts';
 import { makeAuthenticate } from './auth/authenticate.ts';
@@ -129,6 +130,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Requests first: a background slice waits until no request is being answered and the push writer is idle, at
     // most 2 s (so totals still move).
     yieldTo: () => foregroundQuiet(options.database.db, 2_000),
+    // A report's catch-up is foreground work, but pushes still go before each of its batches after the first.
+    betweenBatches: (maxWaitMs) => pushesFirst(options.database.db, maxWaitMs),
     onError: (error) => app.log.error({ err: error }, 'totals aggregation failed'),
   });
   reportRoutes(app, { database: options.database, authenticate, aggregator });

@@ -922,6 +922,12 @@ export interface AggregatorOptions {
   sliceMs?: number;
   /** Awaited before each background slice: the requests being answered go first (plugins/foreground-requests.ts). */
   yieldTo?: () => Promise<void>;
+  /**
+   * Awaited between two batches of a bounded catch-up (a report's), with what is left of its budget: the pushes
+   * waiting go first (sync-push.ts `pushesFirst`). On PGlite the batches otherwise follow each other without the
+   * event loop turning once, and every push waited for the report's whole budget (2 s) before it was even read.
+   */
+  betweenBatches?: (maxWaitMs: number) => Promise<void>;
 }
 
 export interface Aggregator {
@@ -1034,11 +1040,14 @@ export function createAggregator(database: Database, options: AggregatorOptions 
     let read = 0;
     // Unbounded (a rebuild): everything waiting in one transaction, each household recomputed once. Bounded (a
     // request): batches, so that the budget is kept.
-    const limit = Number.isFinite(budgetMs) ? batchSize : Number.POSITIVE_INFINITY;
+    const bounded = Number.isFinite(budgetMs);
+    const limit = bounded ? batchSize : Number.POSITIVE_INFINITY;
+    const spent = () => performance.now() - started;
     for (;;) {
       const batch = await runBatch(limit);
       read += batch.read;
-      if (!batch.more || performance.now() - started >= budgetMs) {
+      if (batch.more && bounded && spent() < budgetMs) await options.betweenBatches?.(budgetMs - spent());
+      if (!batch.more || spent() >= budgetMs) {
         // As the last batch's transaction saw it: no second look at the state.
         noteRead(read, batch.watermark);
         return { watermark: batch.watermark, latestSeq: batch.latest, read };
