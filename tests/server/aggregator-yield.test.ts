@@ -7,14 +7,12 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql } from 'drizzle-orm';
 import type { Change } from '../../src/shared/sync.ts';
-import { uuidv7 } from '../../src/shared/ids.ts';
-import type { AuthUser } from '../../src/server/auth/authenticate.ts';
 import type { Database } from '../../src/server/db/client.ts';
 import { rawRows } from '../../src/server/db/raw.ts';
 import { createAggregator } from '../../src/server/services/aggregator.ts';
 import { applyPushGroup, preparePush } from '../../src/server/services/sync-push.ts';
 import { openTestDatabase, type TestDatabase } from '../support/server-db.ts';
-import { hamlet, household, visit } from '../support/server-fixtures.ts';
+import { communeVolunteer, hamlet, household, visit } from '../support/server-fixtures.ts';
 
 const COMMUNE = '14845';
 const BACKLOG = 1000;
@@ -27,10 +25,7 @@ afterAll(async () => {
   await testDb.close();
 });
 
-const user: AuthUser = {
-  id: uuidv7(), name: 'Tình nguyện viên', phone: '0912000999', role: 'volunteer',
-  scope: { kind: 'communes', communes: [COMMUNE] }, scopeLabel: COMMUNE, teamId: null, tokenHash: 'x',
-};
+const user = communeVolunteer(COMMUNE);
 
 async function push(changes: Change[]) {
   const [results] = await applyPushGroup(testDb.database.db, [preparePush(user, 'device-0001', changes)]);

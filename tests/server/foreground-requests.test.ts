@@ -5,7 +5,6 @@
  * pull that let the catch-up in between its steps waited 3.5–4.5 s per page.
  */
 import { createConnection, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { sql, type SQL } from 'drizzle-orm';
@@ -15,7 +14,7 @@ import { FOREGROUND_IDLE_MS, foregroundQuiet } from '../../src/server/plugins/fo
 import { createRecordStatistics } from '../../src/server/db/records.ts';
 import { rawRows, type Executor } from '../../src/server/db/raw.ts';
 import { openTestDatabase, type TestDatabase } from '../support/server-db.ts';
-import { buildTestApp } from '../support/server-app.ts';
+import { listenTestApp } from '../support/server-app.ts';
 import { createTeam, createUser, hamlet, household, visit, type TestUser } from '../support/server-fixtures.ts';
 
 const COMMUNE = '14845';
@@ -26,9 +25,7 @@ let port: number;
 
 beforeAll(async () => {
   testDb = await openTestDatabase();
-  app = await buildTestApp(testDb.database, { loginPerIpPerMinute: 10_000, aggregateInBackground: false });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  port = (app.server.address() as AddressInfo).port;
+  ({ app, port } = await listenTestApp(testDb.database, { loginPerIpPerMinute: 10_000, aggregateInBackground: false }));
   volunteer = await createUser(app, testDb.database, 'volunteer', { kind: 'team', teamId: await createTeam(testDb.database, COMMUNE) });
   const h = hamlet(COMMUNE);
   const home = household(h);

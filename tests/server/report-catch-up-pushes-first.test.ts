@@ -6,18 +6,16 @@
  * be answered before the catch-up ends, and the catch-up must still read everything. (On PostgreSQL the driver's own
  * I/O turns the event loop, so only PGlite fails without `betweenBatches`.)
  */
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'drizzle-orm';
 import type { Change, PushResult } from '../../src/shared/sync.ts';
-import type { AuthUser } from '../../src/server/auth/authenticate.ts';
 import { rawRows } from '../../src/server/db/raw.ts';
 import { createAggregator } from '../../src/server/services/aggregator.ts';
 import { applyPushGroup, preparePush, pushesFirst } from '../../src/server/services/sync-push.ts';
 import { openTestDatabase, type TestDatabase } from '../support/server-db.ts';
-import { buildTestApp } from '../support/server-app.ts';
-import { createTeam, createUser, hamlet, household, visit, type TestUser } from '../support/server-fixtures.ts';
+import { listenTestApp } from '../support/server-app.ts';
+import { communeVolunteer, createTeam, createUser, hamlet, household, visit, type TestUser } from '../support/server-fixtures.ts';
 
 const COMMUNE = '14845';
 const BACKLOG = 2000;
@@ -30,9 +28,7 @@ let port: number;
 beforeAll(async () => {
   testDb = await openTestDatabase();
   // The app's own aggregator stays idle: the test runs a catch-up of its own, in small batches.
-  app = await buildTestApp(testDb.database, { loginPerIpPerMinute: 10_000, aggregateInBackground: false });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  port = (app.server.address() as AddressInfo).port;
+  ({ app, port } = await listenTestApp(testDb.database, { loginPerIpPerMinute: 10_000, aggregateInBackground: false }));
   volunteer = await createUser(app, testDb.database, 'volunteer', { kind: 'team', teamId: await createTeam(testDb.database, COMMUNE) });
 });
 afterAll(async () => {
@@ -47,10 +43,7 @@ async function state(): Promise<{ watermark: number; latest: number }> {
 }
 
 it('answers a push sent during a report’s catch-up before the catch-up ends', async () => {
-  const user: AuthUser = {
-    id: volunteer.id, name: 'Tình nguyện viên', phone: volunteer.phone, role: 'volunteer',
-    scope: { kind: 'communes', communes: [COMMUNE] }, scopeLabel: COMMUNE, teamId: null, tokenHash: 'x',
-  };
+  const user = communeVolunteer(COMMUNE, volunteer);
   const h = hamlet(COMMUNE);
   const homes = Array.from({ length: 200 }, () => household(h));
   const created = (entity: Change['entity'], record: Change['record']) => ({ entity, baseVersion: null, record }) as Change;

@@ -10,7 +10,7 @@ import type { AuthUser } from '../../src/server/auth/authenticate.ts';
 import { applyPushGroup, createPushWriter, preparePush } from '../../src/server/services/sync-push.ts';
 import { openTestDatabase, resetData, type TestDatabase } from '../support/server-db.ts';
 import { buildTestApp } from '../support/server-app.ts';
-import { createTeam, createUser, hamlet, household, visit, type TestUser } from '../support/server-fixtures.ts';
+import { communeVolunteer, createTeam, createUser, hamlet, household, visit, type TestUser } from '../support/server-fixtures.ts';
 
 const A = '14845';
 const B = '14848';
@@ -37,10 +37,7 @@ beforeEach(async () => {
 });
 
 function authUser(u: TestUser, commune = A): AuthUser {
-  return {
-    id: u.id, name: 'Người dùng', phone: u.phone, role: 'volunteer', scope: { kind: 'communes', communes: [commune] },
-    scopeLabel: commune, teamId: null, tokenHash: 'x',
-  };
+  return communeVolunteer(commune, u);
 }
 
 const mutable = (entity: 'hamlet' | 'household', record: Change['record'], baseVersion: number | null = 0) =>

@@ -9,11 +9,10 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { Change } from '../../src/shared/sync.ts';
-import type { AuthUser } from '../../src/server/auth/authenticate.ts';
 import { applyPushGroup, createPushWriter, preparePush } from '../../src/server/services/sync-push.ts';
 import { openTestDatabase, resetData, type TestDatabase } from '../support/server-db.ts';
 import { buildTestApp } from '../support/server-app.ts';
-import { createTeam, createUser, hamlet, household, visit } from '../support/server-fixtures.ts';
+import { communeVolunteer, createTeam, createUser, hamlet, household, visit } from '../support/server-fixtures.ts';
 
 const A = '14845';
 const CONNECTIONS = 40;
@@ -36,10 +35,7 @@ const created = (entity: Change['entity'], record: Change['record']) => ({ entit
 it('accepts the connections that arrive while pushes queue, not one per group', async () => {
   await resetData(testDb.database);
   const volunteer = await createUser(app, testDb.database, 'volunteer', { kind: 'team', teamId: await createTeam(testDb.database, A) });
-  const user: AuthUser = {
-    id: volunteer.id, name: 'Người dùng', phone: volunteer.phone, role: 'volunteer',
-    scope: { kind: 'communes', communes: [A] }, scopeLabel: A, teamId: null, tokenHash: 'x',
-  };
+  const user = communeVolunteer(A, volunteer);
   const h = hamlet(A);
   const homes = Array.from({ length: 50 }, () => household(h));
   await applyPushGroup(testDb.database.db, [

@@ -11,7 +11,7 @@ import type { AuthUser } from '../../src/server/auth/authenticate.ts';
 import { applyPushGroup, preparePush } from '../../src/server/services/sync-push.ts';
 import { openTestDatabase, resetData, type TestDatabase } from '../support/server-db.ts';
 import { buildTestApp } from '../support/server-app.ts';
-import { createTeam, createUser, hamlet, household, person, visit, type TestUser } from '../support/server-fixtures.ts';
+import { communeVolunteer, createTeam, createUser, hamlet, household, person, visit, type TestUser } from '../support/server-fixtures.ts';
 
 const A = '14845';
 let testDb: TestDatabase;
@@ -36,10 +36,7 @@ beforeEach(async () => {
   await apply([[created('hamlet', h), created('household', hh)]]);
 });
 
-const user = (): AuthUser => ({
-  id: volunteer.id, name: 'Người dùng', phone: volunteer.phone, role: 'volunteer',
-  scope: { kind: 'communes', communes: [A] }, scopeLabel: A, teamId: null, tokenHash: 'x',
-});
+const user = (): AuthUser => communeVolunteer(A, volunteer);
 const created = (entity: Change['entity'], record: Change['record']) => ({ entity, baseVersion: null, record }) as Change;
 
 function apply(batches: Change[][]): Promise<PushResult[][]> {

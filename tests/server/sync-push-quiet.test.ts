@@ -5,12 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Change } from '../../src/shared/sync.ts';
-import { uuidv7 } from '../../src/shared/ids.ts';
-import type { AuthUser } from '../../src/server/auth/authenticate.ts';
 import { lockWriters } from '../../src/server/db/records.ts';
 import { createPushWriter, pushesQuiet, type PushWriter } from '../../src/server/services/sync-push.ts';
 import { openTestDatabase, type TestDatabase } from '../support/server-db.ts';
-import { hamlet, household, visit } from '../support/server-fixtures.ts';
+import { communeVolunteer, hamlet, household, visit } from '../support/server-fixtures.ts';
 import type { Household } from '../../src/shared/records.ts';
 
 const COMMUNE = '14845';
@@ -18,10 +16,7 @@ let testDb: TestDatabase;
 let writer: PushWriter;
 let home: Household;
 
-const user: AuthUser = {
-  id: uuidv7(), name: 'Tình nguyện viên', phone: '0912000998', role: 'volunteer',
-  scope: { kind: 'communes', communes: [COMMUNE] }, scopeLabel: COMMUNE, teamId: null, tokenHash: 'x',
-};
+const user = communeVolunteer(COMMUNE);
 const visits = (n: number): Change[] =>
   Array.from({ length: n }, () => ({ entity: 'visit', baseVersion: null, record: visit(home, user.id) }) as Change);
 

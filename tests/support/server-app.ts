@@ -2,6 +2,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppOptions } from '../../src/server/app.ts';
 import type { Database } from '../../src/server/db/client.ts';
@@ -10,6 +11,16 @@ export async function buildTestApp(database: Database, options: Partial<AppOptio
   const app = await buildApp({ database, logger: false, version: '9.9.9-test', ...options });
   await app.ready();
   return app;
+}
+
+/** `buildTestApp`, listening on a free loopback port: for tests whose requests must travel over real sockets. */
+export async function listenTestApp(
+  database: Database,
+  options: Partial<AppOptions> = {},
+): Promise<{ app: FastifyInstance; port: number }> {
+  const app = await buildTestApp(database, options);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return { app, port: (app.server.address() as AddressInfo).port };
 }
 
 /** A minimal built PWA: index.html, a service worker, a manifest and one hashed asset. */

@@ -6,6 +6,7 @@ import type { Database } from '../../src/server/db/client.ts';
 import { teamsRepository } from '../../src/server/db/users.ts';
 import { createAccount, type ScopeSpec } from '../../src/server/services/accounts.ts';
 import type { Role } from '../../src/server/db/schema.ts';
+import type { AuthUser } from '../../src/server/auth/authenticate.ts';
 
 export const PASSWORD = 'mat-khau-thu-nghiem';
 let phoneCounter = 0;
@@ -43,6 +44,17 @@ export async function createUser(
   const user = await createAccount(database.db, { phone, name: `Người dùng ${role}`, role, password: PASSWORD, scope });
   const token = await loginAs(app, phone);
   return { id: user.id, phone, token, auth: { authorization: `Bearer ${token}` } };
+}
+
+/**
+ * A volunteer of one commune as the push service sees one after authentication, for tests that call it directly
+ * (`preparePush`, `applyPushGroup`, a writer) without HTTP: a stored account's id and phone, or made-up ones.
+ */
+export function communeVolunteer(communeCode: string, account: Pick<TestUser, 'id' | 'phone'> = { id: uuidv7(), phone: nextPhone() }): AuthUser {
+  return {
+    id: account.id, name: 'Tình nguyện viên', phone: account.phone, role: 'volunteer',
+    scope: { kind: 'communes', communes: [communeCode] }, scopeLabel: communeCode, teamId: null, tokenHash: 'x',
+  };
 }
 
 const NOW = '2026-11-20T08:00:00.000+07:00';
