@@ -38,6 +38,11 @@ export interface SyncStatus {
   lastSuccessAt: string | null;
   /** Problem code (or 'network' / 'timeout') of the last failed attempt; null after a success. */
   lastErrorCode: string | null;
+  /**
+   * Records the running pass has pulled so far, page by page (a new phone's first pull of a commune takes minutes on
+   * a slow one: the sync screen counts them); null or absent when no pass is running.
+   */
+  received?: number | null;
 }
 
 const SESSION = 'session';

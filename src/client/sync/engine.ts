@@ -37,6 +37,8 @@ export interface SyncOptions {
   pullPageSize?: number;
   /** Push requests on the way at once, 1 to `PUSH_REQUESTS_IN_FLIGHT` (the default). */
   pushRequestsInFlight?: number;
+  /** Called after each pulled page is stored, with the records pulled so far in this pass. */
+  onPulled?: (pulled: number) => Promise<void>;
 }
 
 export async function syncOnce(options: SyncOptions = {}): Promise<SyncOutcome> {
@@ -47,7 +49,7 @@ export async function syncOnce(options: SyncOptions = {}): Promise<SyncOutcome> 
   // Every pass, not only when this pass met one: a push delivered late (after a retry went through) can leave a
   // conflict on the server that no answer ever reported to this device.
   await replaceConflicts(await fetchConflicts());
-  await pullAll(options.pullPageSize ?? PULL_PAGE_SIZE, report);
+  await pullAll(options.pullPageSize ?? PULL_PAGE_SIZE, report, options.onPulled);
   return { kind: 'synced', ...report };
 }
 
@@ -134,7 +136,7 @@ async function pushAll(batchSize: number, inFlight: number, report: SyncReport):
 }
 
 /** Pipelined too: the next page is fetched and checked while the previous one is written. */
-async function pullAll(pageSize: number, report: SyncReport): Promise<void> {
+async function pullAll(pageSize: number, report: SyncReport, onPulled?: (pulled: number) => Promise<void>): Promise<void> {
   const fetchPage = (after: number) =>
     pull(after, pageSize).then((page) => ({ ...page, parsed: parsePulledChanges(page.changes) }));
   let after = await getSyncCursor();
@@ -152,6 +154,7 @@ async function pullAll(pageSize: number, report: SyncReport): Promise<void> {
       }
       report.pulled += await applyParsedPage(page.parsed, page.cursor, { moreFollow: more, session });
       if (!more) return;
+      await onPulled?.(report.pulled);
       after = page.cursor;
     }
   } catch (error) {
@@ -176,19 +179,20 @@ export async function runSync(options: SyncOptions = {}): Promise<SyncOutcome> {
     await updateSyncStatus({ state: 'offline' });
     return { kind: 'offline' };
   }
-  await updateSyncStatus({ state: 'running' });
+  await updateSyncStatus({ state: 'running', received: 0 });
   try {
-    const outcome = await syncOnce(options);
-    await updateSyncStatus({ state: 'idle', lastSuccessAt: new Date().toISOString(), lastErrorCode: null });
+    // The count of records received is stored after each page but the last, for the sync screen (any tab).
+    const outcome = await syncOnce({ ...options, onPulled: (received) => updateSyncStatus({ received }) });
+    await updateSyncStatus({ state: 'idle', lastSuccessAt: new Date().toISOString(), lastErrorCode: null, received: null });
     return outcome;
   } catch (error) {
     if (error instanceof NeedsLoginError) {
       await clearSession();
-      await updateSyncStatus({ state: 'needs-login', lastErrorCode: error.code });
+      await updateSyncStatus({ state: 'needs-login', lastErrorCode: error.code, received: null });
     } else {
       const code =
         error instanceof ApiError ? error.code : error instanceof PulledChangeError ? 'bad-response' : 'internal';
-      await updateSyncStatus({ state: isOffline() ? 'offline' : 'error', lastErrorCode: code });
+      await updateSyncStatus({ state: isOffline() ? 'offline' : 'error', lastErrorCode: code, received: null });
     }
     throw error;
   }

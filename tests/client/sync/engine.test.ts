@@ -192,6 +192,27 @@ describe('pull', () => {
     expect(server.fetch.mock.calls.filter(([url]) => String(url).includes('/sync/pull')).length).toBeGreaterThanOrEqual(3);
   });
 
+  it('counts the records a running pass has received, page by page, and forgets the count when it ends', async () => {
+    for (const name of ['Đỗ Văn An', 'Vũ Thị Bích', 'Hoàng Văn Cường']) seedHousehold(name);
+    const counted: number[] = [];
+    const outcome = await syncOnce({ pullPageSize: 2, onPulled: async (n) => void counted.push(n) });
+    expect(outcome).toMatchObject({ kind: 'synced', pulled: 6 });
+    // After each page but the last: the pass then ends.
+    expect(counted).toEqual([2, 4]);
+
+    // runSync stores the count for the sync screen: what it held when each page was asked for.
+    for (const name of ['Lê Văn Dũng', 'Phạm Thị Hoa', 'Ngô Văn Giang']) seedHousehold(name);
+    const held: (number | null | undefined)[] = [];
+    vi.stubGlobal('fetch', async (input: RequestInfo | URL, init?: RequestInit) => {
+      if (String(input).includes('/sync/pull')) held.push((await getSyncStatus()).received);
+      return server.fetch(input, init);
+    });
+    await runSync({ pullPageSize: 2 });
+    expect(held[0]).toBe(0);
+    expect(held.at(-1)).toBe(2);
+    expect(await getSyncStatus()).toMatchObject({ state: 'idle', received: null });
+  });
+
   it('applies nothing of a page that fails halfway, and keeps the cursor', async () => {
     const a = seedHousehold('Đỗ Văn An');
     const before = await getSyncCursor();

@@ -71,6 +71,7 @@ export function SyncPage() {
     </Link>
   );
   const lastSync = view.status.lastSuccessAt;
+  const received = view.status.received;
 
   return (
     <Page title={t('title')}>
@@ -140,6 +141,12 @@ export function SyncPage() {
         <dl className="definition">
           <dt>{t('summary.status')}</dt>
           <dd>{t(`state.${view.state}`)}</dd>
+          {view.state === 'running' && (received ?? 0) > 0 && (
+            <>
+              <dt>{t('summary.received')}</dt>
+              <dd>{t('summary.receivedCount', { count: received ?? 0, formatted: formatNumber(received ?? 0) })}</dd>
+            </>
+          )}
           <dt>{t('summary.lastSync')}</dt>
           <dd>{lastSync ? formatDateTime(lastSync) : t('summary.never')}</dd>
         </dl>

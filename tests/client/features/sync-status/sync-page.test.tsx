@@ -6,7 +6,7 @@ import { getDb } from '../../../../src/client/db/database.ts';
 import { createHamlet } from '../../../../src/client/db/hamlets.ts';
 import { createHousehold, updateHousehold } from '../../../../src/client/db/households.ts';
 import { countOutbox } from '../../../../src/client/db/outbox.ts';
-import { getSession, getSyncStatus } from '../../../../src/client/db/sync-state.ts';
+import { getSession, getSyncStatus, updateSyncStatus } from '../../../../src/client/db/sync-state.ts';
 import { SyncPage } from '../../../../src/client/features/sync-status/sync-page.tsx';
 import { SyncNavLink } from '../../../../src/client/features/sync-status/sync-badge.tsx';
 import { syncOnce } from '../../../../src/client/sync/engine.ts';
@@ -83,6 +83,19 @@ describe('sync screen', () => {
     expect(screen.getByText('Thay đổi chưa gửi').previousElementSibling?.textContent).toBe('0');
     expect(screen.getByRole('link', { name: /Đồng bộ: Đã gửi hết/ })).toBeTruthy();
     expect(screen.queryByText('Chưa đồng bộ lần nào')).toBeNull();
+  });
+
+  it('counts the records received while a sync runs, and not once it has ended', async () => {
+    await loggedIn();
+    await renderSync();
+    await updateSyncStatus({ state: 'running', received: 12_345 });
+
+    const label = await screen.findByText('Đã nhận về');
+    expect(label.nextElementSibling?.textContent).toBe('12.345 bản ghi');
+    expect(screen.getByText('Đang đồng bộ…')).toBeTruthy();
+
+    await updateSyncStatus({ state: 'idle', received: null });
+    await vi.waitFor(() => expect(screen.queryByText('Đã nhận về')).toBeNull());
   });
 
   it('shows both versions of a conflict side by side and takes the server copy when asked', async () => {
